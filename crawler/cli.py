@@ -1,0 +1,7 @@
+"""The ``nianbao crawl`` command."""
+
+from __future__ import annotations
+
+import click
+
+commands: list[click.Command] = []

@@ -1,0 +1,196 @@
+"""Reader for HTML reports: the article body as paragraphs and true table grids.
+
+Pages come whole from government CMSs (site chrome, breadcrumbs, footers, counters) or as Word
+exports (``<p class=MsoNormal><span style='mso-…'>`` in every cell).  The reader keeps the hot
+path on lxml; it finds the article body, rebuilds each data table's grid from rowspan/colspan,
+and turns everything else into paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from ..document import Block, Cell, Document, Paragraph, Table
+from ..encoding import decode
+from ..errors import ParseError
+
+# A span larger than this is a typo or an attack, not a table layout.
+MAX_SPAN = 200
+
+_BLOCK_TAGS = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd section article header footer blockquote pre "
+    "address center form hr br tr caption title".split()
+)
+_DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "select", "button", "textarea")
+_CHROME = re.compile(
+    r"^(nav|menu|header|head|footer|foot|bottom|breadcrumb|crumbs?|position|location|dqwz|wzdh|share|"
+    r"related|xgxx|xglj|links?|friend|copyright|visit|counter|search|sidebar|aside|toolbar|print)([-_].*)?$",
+    re.I,
+)
+_ARTICLE = re.compile(
+    r"^(zoom|article|content|contents|trs_editor|custom_unionstyle|detail|details|zw|wzzw|xxgk_content|"
+    r"main[-_]?text|text|view|news[-_]?content|bt_content|pages_content|con)([-_].*)?$",
+    re.I,
+)
+_META_FIELDS = ("索引号", "发布机构", "发文机关", "发文日期", "成文日期", "发布日期", "发布时间", "文号",
+                "主题分类", "公开方式", "信息来源", "来源")
+_META_RE = re.compile(
+    r"(" + "|".join(_META_FIELDS) + r")\s*[:：]\s*([^\s:：|]{1,60}?(?:\s\d{1,2}:\d{2}(?::\d{2})?)?)"
+    r"(?=\s|$|\||" + "|".join(_META_FIELDS) + ")"
+)
+
+
+def read(data: bytes) -> Document:
+    """Parse an HTML page into a :class:`Document`."""
+    text = decode(data)
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
+    except (etree.ParserError, ValueError) as error:
+        raise ParseError(f"not a readable HTML document: {error}") from error
+    etree.strip_elements(root, *_DROP_TAGS, etree.Comment, with_tail=False)
+    meta = page_metadata(root)
+    title = page_title(root)
+    body = article_body(root)
+    document = Document(kind="html", title=title, meta=meta, images=len(body.xpath(".//img")))
+    document.blocks = list(_blocks(body))
+    return document
+
+
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def page_title(root: lxml.html.HtmlElement) -> str | None:
+    """The report title: the article's ``ArticleTitle`` meta, first ``<h1>``, or ``<title>``."""
+    for xpath in ('//meta[@name="ArticleTitle"]/@content', "//h1", "//title"):
+        for found in root.xpath(xpath):
+            text = _clean(found if isinstance(found, str) else found.text_content())
+            if text:
+                return text
+    return None
+
+
+def page_metadata(root: lxml.html.HtmlElement) -> dict[str, str]:
+    """The CMS metadata block (索引号, 发布机构, 发文日期 …) as ``{label: value}``."""
+    meta: dict[str, str] = {}
+    for name in ("PubDate", "pubdate", "publishdate", "firstpublishedtime"):
+        for value in root.xpath(f'//meta[@name="{name}"]/@content'):
+            meta.setdefault("发布日期", value.strip())
+    for element in root.iter("td", "th", "li", "span", "p", "div", "dd", "em", "b"):
+        own = _clean(element.text_content())
+        if len(own) > 200 or not any(field in own for field in _META_FIELDS):
+            continue
+        for label, value in _META_RE.findall(own):
+            meta.setdefault(label, value)
+    return meta
+
+
+def _classes(element: lxml.html.HtmlElement) -> list[str]:
+    return (element.get("class") or "").split() + [element.get("id") or ""]
+
+
+def article_body(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The element holding the report: a known article container, else the page without chrome."""
+    body = root.find("body")
+    if body is None:
+        body = root
+    for element in list(body.iter(etree.Element)):
+        if element.tag in ("nav", "footer", "aside") or (
+            element.tag != "body" and any(_CHROME.match(c) for c in _classes(element) if c)
+        ):
+            # A "chrome" element that holds a data table is a mislabelled article, not chrome.
+            if element.getparent() is not None and not element.xpath(".//table//td"):
+                element.drop_tree()
+    best, best_len = body, 0
+    for element in body.iter("div", "td", "article", "section", "span"):
+        if any(_ARTICLE.match(c) for c in _classes(element) if c):
+            size = len(element.text_content())
+            if size > best_len:
+                best, best_len = element, size
+    return best if best_len >= 200 else body
+
+
+def _blocks(element: lxml.html.HtmlElement) -> list[Block]:
+    """Paragraphs and tables of ``element`` in document order."""
+    blocks: list[Block] = []
+    line: list[str] = []
+
+    def flush() -> None:
+        text = _clean("".join(line))
+        if text:
+            blocks.append(Paragraph(text))
+        line.clear()
+
+    def walk(node: lxml.html.HtmlElement) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag == "table" and not node.xpath(".//table"):
+            flush()
+            table = build_grid(node)
+            if table.rows:
+                blocks.append(table)
+            return
+        block = tag in _BLOCK_TAGS or tag in ("td", "th", "table")
+        if block:
+            flush()
+        if node.text and tag:
+            line.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                line.append(child.tail)
+        if block:
+            flush()
+
+    walk(element)
+    flush()
+    return blocks
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int((value or "1").strip() or 1), MAX_SPAN))
+    except ValueError:
+        return 1
+
+
+def _cell_text(cell: lxml.html.HtmlElement) -> str:
+    # Word splits one number or label over several spans and paragraphs ("2"+"0" is 20,
+    # "（三）"+"不予公开" one label): join the pieces without inserting separators.
+    return _clean("".join(cell.itertext()))
+
+
+def build_grid(table: lxml.html.HtmlElement) -> Table:
+    """Rebuild a table's true grid from rowspan/colspan; each row lists the cells covering it."""
+    occupied: dict[tuple[int, int], Cell] = {}
+    trs = [tr for tr in table.iter("tr") if _owner_table(tr) is table]
+    for r, tr in enumerate(trs):
+        c = 0
+        for td in tr:
+            if td.tag not in ("td", "th"):
+                continue
+            while (r, c) in occupied:
+                c += 1
+            cell = Cell(_cell_text(td), r, c, _span(td.get("rowspan")), _span(td.get("colspan")))
+            cell.rowspan = min(cell.rowspan, len(trs) - r)
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    occupied[(r + dr, c + dc)] = cell
+            c += cell.colspan
+    rows: list[list[Cell]] = [[] for _ in trs]
+    for (r, _c), cell in sorted(occupied.items()):
+        if not rows[r] or rows[r][-1] is not cell:
+            rows[r].append(cell)
+    return Table([row for row in rows if row])
+
+
+def _owner_table(tr: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    parent = tr.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent

@@ -1,0 +1,18 @@
+"""Reader for plain text: one paragraph per line, tabs kept.
+
+Tables flattened into text keep their cells as tab-, pipe- or space-separated fields; the
+normalizer splits them (see :mod:`pipeline.rows`), so the leading tabs that show a row's
+indentation under merged label cells survive here.
+"""
+
+from __future__ import annotations
+
+from ..document import Document, Paragraph
+from ..encoding import decode
+
+
+def read(data: bytes) -> Document:
+    """Split decoded text into line paragraphs, dropping blank lines."""
+    text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    blocks = [Paragraph(line.rstrip()) for line in text.split("\n") if line.strip()]
+    return Document(blocks=blocks, kind="text")

@@ -1,0 +1,1 @@
+"""The archive: a versioned SQLite file (sqlite-utils) that opens in Datasette."""
