@@ -1,11 +1,115 @@
-"""Reader for docx attachments (see issue: attachments)."""
+"""Reader for DOCX reports: body paragraphs and tables in order, merged cells on the true grid.
+
+python-docx opens the package and gives the core properties; the body XML is walked directly
+because python-docx's table API repeats a merged cell in every grid slot and hides the
+``gridSpan``/``vMerge`` structure that says which slots are one cell.
+"""
 
 from __future__ import annotations
 
-from ..document import Document
-from ..errors import UnsupportedFormat
+import zipfile
+from collections.abc import Iterator
+from io import BytesIO
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
+
+from .. import limits
+from ..document import Block, Cell, Document, Paragraph, Table
+from ..errors import ParseError
+from .grid import clean_text, table_from_cells
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_P, _TBL, _TR, _TC, _SDT = (f"{{{W}}}{tag}" for tag in ("p", "tbl", "tr", "tc", "sdt"))
+_TEXT = etree.XPath(".//w:t|.//w:tab|.//w:br|.//w:cr", namespaces={"w": W})
+_IMAGES = etree.XPath(".//w:drawing|.//w:pict|.//w:object", namespaces={"w": W})
+# A span beyond this is a corrupt file, not a layout (the HTML reader uses the same bound).
+MAX_SPAN = 200
 
 
 def read(data: bytes) -> Document:
-    """Not yet supported: say so instead of guessing."""
-    raise UnsupportedFormat("docx", "support for this attachment format is not installed yet")
+    """Parse a DOCX package into a :class:`Document`."""
+    limits.check_file_size(data, "DOCX")
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            limits.check_archive(archive, "DOCX")
+        package = docx.Document(BytesIO(data))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, etree.XMLSyntaxError) as error:
+        raise ParseError(f"not a readable DOCX document: {error}") from error
+    body = package.element.body
+    title = clean_text(package.core_properties.title or "") or None
+    return Document(blocks=list(body_blocks(body)), kind="docx", title=title, images=len(_IMAGES(body)))
+
+
+def body_blocks(container: etree._Element) -> Iterator[Block]:
+    """Paragraphs and tables of a body in document order (content controls looked into)."""
+    for child in container:
+        if child.tag == _P:
+            text = clean_text(paragraph_text(child))
+            if text:
+                yield Paragraph(text)
+        elif child.tag == _TBL:
+            table = build_grid(child)
+            if table.rows:
+                yield table
+        elif child.tag == _SDT:
+            content = child.find(f"{{{W}}}sdtContent")
+            if content is not None:
+                yield from body_blocks(content)
+
+
+def paragraph_text(element: etree._Element) -> str:
+    """The visible text under ``element``: runs joined, tabs and breaks as spaces."""
+    return "".join(node.text or "" if node.tag == f"{{{W}}}t" else " " for node in _TEXT(element))
+
+
+def cell_text(tc: etree._Element) -> str:
+    """A cell's text; its paragraphs are joined without a separator.
+
+    Word users break one label or number over several paragraphs (``（三）`` / ``不予公开``),
+    the same convention the HTML reader follows for ``<p>`` inside ``<td>``.
+    """
+    return clean_text("".join(paragraph_text(p) for p in tc.iter(_P)))
+
+
+def _int_attribute(element: etree._Element | None, default: int) -> int:
+    if element is None:
+        return default
+    try:
+        return max(0, min(int(element.get(f"{{{W}}}val", default)), MAX_SPAN))
+    except ValueError:
+        return default
+
+
+def _property(element: etree._Element, path: str) -> etree._Element | None:
+    return element.find(path.replace("w:", f"{{{W}}}"))
+
+
+def build_grid(tbl: etree._Element) -> Table:
+    """The table's true grid: ``gridSpan`` widens a cell, ``vMerge`` continues the cell above.
+
+    A continued cell is the same :class:`Cell` object as the one above it, with its rowspan
+    increased, as :class:`pipeline.document.Table` requires.
+    """
+    cells: list[Cell] = []
+    above: dict[int, Cell] = {}
+    rows = [tr for tr in tbl if tr.tag == _TR]
+    for r, tr in enumerate(rows):
+        col = _int_attribute(_property(tr, "w:trPr/w:gridBefore"), 0)
+        current: dict[int, Cell] = {}
+        for tc in (tc for tc in tr if tc.tag == _TC):
+            span = max(1, _int_attribute(_property(tc, "w:tcPr/w:gridSpan"), 1))
+            merge = _property(tc, "w:tcPr/w:vMerge")
+            continued = above.get(col)
+            if merge is not None and merge.get(f"{{{W}}}val", "continue") == "continue" and continued:
+                continued.rowspan = r - continued.row + 1
+                cell = continued
+            else:
+                cell = Cell(cell_text(tc), r, col, 1, span)
+                cells.append(cell)
+            for c in range(col, col + span):
+                current[c] = cell
+            col += span
+        above = current
+    return table_from_cells(cells, len(rows))

@@ -1,11 +1,386 @@
-"""Reader for pdf attachments (see issue: attachments)."""
+"""Reader for PDF reports: table grids rebuilt from ruling lines, running text from positions.
+
+Reports reach us as PDFs exported from Word or WPS.  Their tables are drawn with ruling lines,
+so pdfplumber finds each cell's box; the grid is rebuilt from the box edges, which gives the true
+rowspan/colspan.  Text outside ruled tables becomes paragraphs; where a line has wide gaps (a
+table drawn without lines) the gaps become tabs, the shape the normalizer reads from flattened
+text.  A table broken by a page break is joined again: its repeated header rows are dropped and
+a merged label cell cut by the break becomes one cell.  Page numbers (``- 4 -``) are dropped.
+"""
 
 from __future__ import annotations
 
-from ..document import Document
-from ..errors import UnsupportedFormat
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from io import BytesIO
+from itertools import pairwise
+from statistics import median
+
+import pdfplumber
+from pdfminer.pdftypes import resolve1
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import PdfminerException
+
+from .. import limits
+from ..document import Block, Cell, Document, Paragraph, Table
+from ..errors import ParseError
+from .grid import clean_text, join_lines, table_from_cells
+
+# Edges closer than this (points) are the same ruling line; Word and WPS exports differ by a
+# point or two between pages, and no real column is this narrow.
+EDGE_TOLERANCE = 4.0
+# A gap of this many character widths inside a line separates two cells of an unruled table.
+TAB_GAP_EMS = 1.5
+# A gap over this many character widths between two Latin characters is a word space.
+SPACE_GAP_EMS = 0.15
+# Rows compared when looking for a header repeated at the top of a continued table.
+MAX_HEADER_ROWS = 4
+
+_PAGE_NUMBER = re.compile(
+    r"^[-—–－‒_ ]*(第\s*\d{1,4}\s*页(\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}(\s*/\s*\d{1,4})?)[-—–－‒_ ]*$"
+)
+_NUMBER = re.compile(r"^[-+]?[\d,.]+%?$")
+_NUMERAL = r"[一二三四五六七八九十\d]+"
+_NEW_ITEM = re.compile(rf"^(（{_NUMERAL}）|\({_NUMERAL}\)|[一二三四五六七八九十]+、|\d+[.、．])")
+
+
+@dataclass(frozen=True)
+class Box:
+    """A table cell as drawn: its text and its edges in points."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(frozen=True)
+class DrawnTable:
+    """A ruled table found on a page (or joined over several pages), still as boxes."""
+
+    boxes: tuple[Box, ...]
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of text outside the ruled tables; ``text`` holds tabs where wide gaps were."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    page: int
+
+
+Item = Line | DrawnTable
+
+
+@dataclass(frozen=True)
+class PageContent:
+    """What one page holds, top to bottom, and how many pictures it shows."""
+
+    items: list[Item]
+    images: int
 
 
 def read(data: bytes) -> Document:
-    """Not yet supported: say so instead of guessing."""
-    raise UnsupportedFormat("pdf", "support for this attachment format is not installed yet")
+    """Parse a PDF into a :class:`Document` of paragraphs and table grids."""
+    limits.check_file_size(data, "PDF")
+    due = limits.deadline()
+    try:
+        with pdfplumber.open(BytesIO(data)) as pdf:
+            limits.check_page_count(declared_page_count(pdf))
+            title = metadata_title(pdf.doc.info)
+            pages = list(_read_pages(pdf, due))
+    except (PdfminerException, PSException) as error:
+        raise ParseError(f"not a readable PDF: {error}") from error
+    items = join_page_breaks(pages)
+    return Document(blocks=to_blocks(items), kind="pdf", title=title, images=sum(p.images for p in pages))
+
+
+def _read_pages(pdf: pdfplumber.PDF, due: float) -> Iterator[PageContent]:
+    for index, page in enumerate(pdf.pages):
+        limits.check_deadline(due, "PDF")
+        yield read_page(page, index)
+        page.close()
+
+
+def declared_page_count(pdf: pdfplumber.PDF) -> int:
+    """The page count the PDF's page tree declares, read without walking the tree."""
+    pages = resolve1(pdf.doc.catalog.get("Pages"))
+    count = resolve1(pages.get("Count")) if isinstance(pages, dict) else None
+    return count if isinstance(count, int) else 0
+
+
+def metadata_title(infos: list[dict]) -> str | None:
+    """The document-info ``Title``, decoded, unless it is a file name left by the exporter."""
+    for info in infos:
+        raw = resolve1(info.get("Title"))
+        if not isinstance(raw, bytes):
+            continue
+        title = clean_text(_decode_pdf_string(raw))
+        if title and not re.search(r"^Microsoft Word|\.(docx?|wps|pdf)$", title, re.I):
+            return title
+    return None
+
+
+def _decode_pdf_string(raw: bytes) -> str:
+    # WPS writes UTF-16LE with its byte-order mark, which pdfminer leaves undecoded.
+    if raw.startswith((b"\xfe\xff", b"\xff\xfe")):
+        return raw.decode("utf-16", errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def read_page(page: pdfplumber.page.Page, index: int) -> PageContent:
+    """The ruled tables and the text lines of one page, top to bottom, page numbers dropped."""
+    tables = [t for t in page.find_tables() if max(len(row.cells) for row in t.rows) >= 2]
+    bboxes = [t.bbox for t in tables]
+    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside_any(obj, bboxes))
+    lines = [line for line in text_lines(outside, index) if not is_page_number(line, page.height)]
+    items: list[Item] = [*lines, *(drawn_table(t) for t in tables)]
+    items.sort(key=lambda item: item.top)
+    return PageContent(items=items, images=len(page.images))
+
+
+def _inside_any(obj: dict, bboxes: list[tuple[float, float, float, float]]) -> bool:
+    x = (obj["x0"] + obj["x1"]) / 2
+    y = (obj["top"] + obj["bottom"]) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in bboxes)
+
+
+def drawn_table(table: pdfplumber.table.Table) -> DrawnTable:
+    """The boxes of a table pdfplumber found, each with its cleaned text."""
+    boxes = [
+        Box(join_lines((text or "").split("\n")), *bbox)
+        for row, texts in zip(table.rows, table.extract(), strict=True)
+        for bbox, text in zip(row.cells, texts, strict=True)
+        if bbox is not None
+    ]
+    return DrawnTable(tuple(boxes), *table.bbox)
+
+
+def text_lines(page: pdfplumber.page.Page, index: int) -> list[Line]:
+    """The page's text lines, with a tab wherever a gap is wide enough to separate cells."""
+    lines = []
+    for found in page.extract_text_lines(return_chars=True):
+        chars = [c for c in found["chars"] if not c["text"].isspace()]
+        if not chars:
+            continue
+        size = median(c["size"] for c in chars) or 1.0
+        text = "\t".join(clean_text(cell) for cell in _spaced_text(chars, size).split("\t"))
+        lines.append(Line(text, found["x0"], found["top"], found["x1"], found["bottom"], size, index))
+    return lines
+
+
+def _spaced_text(chars: list[dict], size: float) -> str:
+    chars = sorted(chars, key=lambda c: c["x0"])
+    text = chars[0]["text"]
+    for before, char in pairwise(chars):
+        gap = char["x0"] - before["x1"]
+        if gap > TAB_GAP_EMS * size:
+            text += "\t"
+        elif gap > SPACE_GAP_EMS * size:
+            text += " "
+        text += char["text"]
+    return text
+
+
+def is_page_number(line: Line, page_height: float) -> bool:
+    """A line such as ``- 4 -`` or ``第4页`` in the top or bottom margin of the page."""
+    in_margin = line.top > page_height * 0.85 or line.bottom < page_height * 0.12
+    return in_margin and bool(_PAGE_NUMBER.match(line.text))
+
+
+def join_page_breaks(pages: list[PageContent]) -> list[Item]:
+    """All items in reading order, each table that a page break cut joined into one."""
+    items: list[Item] = []
+    for page in pages:
+        rest = page.items
+        if items and rest and _continues(items[-1], rest[0]):
+            items[-1] = join_tables(items[-1], rest[0])
+            rest = rest[1:]
+        items.extend(rest)
+    return items
+
+
+def _continues(before: Item, after: Item) -> bool:
+    return (
+        isinstance(before, DrawnTable)
+        and isinstance(after, DrawnTable)
+        and abs(before.x0 - after.x0) <= EDGE_TOLERANCE
+        and abs(before.x1 - after.x1) <= EDGE_TOLERANCE
+    )
+
+
+def join_tables(first: DrawnTable, rest: DrawnTable) -> DrawnTable:
+    """``first`` continued by ``rest`` from the next page, as one table.
+
+    ``rest`` is moved to start where ``first`` ends; header rows it repeats are dropped, and a
+    label cell that the page break cut in two becomes one cell again.
+    """
+    shift = first.bottom - rest.top
+    moved = [replace(b, top=b.top + shift, bottom=b.bottom + shift) for b in rest.boxes]
+    moved = _drop_repeated_header(list(first.boxes), moved)
+    boxes = list(first.boxes)
+    if moved:
+        top = min(b.top for b in moved)
+        for below in [b for b in moved if abs(b.top - top) <= EDGE_TOLERANCE]:
+            above = _box_above(boxes, below, first.bottom)
+            if above is not None and _same_cell(above.text, below.text):
+                boxes[boxes.index(above)] = replace(
+                    above, text=join_lines([above.text, below.text]), bottom=below.bottom
+                )
+                moved.remove(below)
+    return DrawnTable((*boxes, *moved), first.x0, first.top, first.x1, first.bottom + rest.bottom - rest.top)
+
+
+def _rows_of_boxes(boxes: list[Box]) -> list[list[Box]]:
+    """Boxes grouped by the row they start in, top to bottom, each row left to right."""
+    rows: list[list[Box]] = []
+    for box in sorted(boxes, key=lambda b: (b.top, b.x0)):
+        if rows and abs(rows[-1][0].top - box.top) <= EDGE_TOLERANCE:
+            rows[-1].append(box)
+        else:
+            rows.append([box])
+    return rows
+
+
+def _drop_repeated_header(first: list[Box], rest: list[Box]) -> list[Box]:
+    first_rows = _rows_of_boxes(first)[:MAX_HEADER_ROWS]
+    rest_rows = _rows_of_boxes(rest)
+    repeated = 0
+    for mine, theirs in zip(first_rows, rest_rows[:-1], strict=False):
+        if [b.text for b in mine] != [b.text for b in theirs]:
+            break
+        repeated += 1
+    return [box for row in rest_rows[repeated:] for box in row]
+
+
+def _box_above(boxes: list[Box], below: Box, bottom: float) -> Box | None:
+    for box in boxes:
+        if (
+            abs(box.bottom - bottom) <= EDGE_TOLERANCE
+            and abs(box.x0 - below.x0) <= EDGE_TOLERANCE
+            and abs(box.x1 - below.x1) <= EDGE_TOLERANCE
+        ):
+            return box
+    return None
+
+
+def _same_cell(above: str, below: str) -> bool:
+    """Whether ``below``, at the top of a page, continues the label cell ``above``.
+
+    Word draws a merged cell cut by a page break twice: empty below the break, or holding the
+    rest of its text (``（四）无`` / ``法提供``).  Values never merge, and a cell that starts a
+    new numbered item (``（五）…``, ``2.…``) is a new cell.
+    """
+    if not above or _NUMBER.match(above) or _NUMBER.match(below):
+        return False
+    return not below or (bool(_NEW_ITEM.match(above)) and not _NEW_ITEM.match(below))
+
+
+def grid_table(table: DrawnTable) -> Table:
+    """The table's true grid: every box edge is a grid line, so spans follow from the edges."""
+    xs = _cluster([x for b in table.boxes for x in (b.x0, b.x1)])
+    ys = _cluster([y for b in table.boxes for y in (b.top, b.bottom)])
+    cells = []
+    for box in table.boxes:
+        col, row = _nearest(xs, box.x0), _nearest(ys, box.top)
+        colspan = max(1, _nearest(xs, box.x1) - col)
+        rowspan = max(1, _nearest(ys, box.bottom) - row)
+        cells.append(Cell(box.text, row, col, rowspan, colspan))
+    return table_from_cells(cells, max(1, len(ys) - 1))
+
+
+def _cluster(values: list[float]) -> list[float]:
+    """Values within :data:`EDGE_TOLERANCE` of each other merged into one, ascending."""
+    groups: list[list[float]] = []
+    for value in sorted(values):
+        if groups and value - groups[-1][0] <= EDGE_TOLERANCE:
+            groups[-1].append(value)
+        else:
+            groups.append([value])
+    return [sum(group) / len(group) for group in groups]
+
+
+def _nearest(edges: list[float], value: float) -> int:
+    i = bisect.bisect_left(edges, value)
+    candidates = [j for j in (i - 1, i) if 0 <= j < len(edges)]
+    return min(candidates, key=lambda j: abs(edges[j] - value))
+
+
+@dataclass(frozen=True)
+class Margins:
+    """Where body text starts and ends on the page, in points."""
+
+    left: float
+    right: float
+
+
+def to_blocks(items: list[Item]) -> list[Block]:
+    """Tables become grids; wrapped lines are joined back into paragraphs."""
+    lines = [item for item in items if isinstance(item, Line)]
+    margins = body_margins(lines)
+    blocks: list[Block] = []
+    paragraph: list[Line] = []
+    for item in items:
+        if isinstance(item, Line) and paragraph and continues_paragraph(paragraph[-1], item, margins):
+            paragraph.append(item)
+            continue
+        if paragraph:
+            blocks.append(_paragraph(paragraph))
+        paragraph = [item] if isinstance(item, Line) else []
+        if isinstance(item, DrawnTable):
+            blocks.append(grid_table(item))
+    if paragraph:
+        blocks.append(_paragraph(paragraph))
+    return blocks
+
+
+def _paragraph(lines: list[Line]) -> Paragraph:
+    if len(lines) == 1:
+        return Paragraph(lines[0].text)
+    return Paragraph(join_lines([line.text for line in lines]))
+
+
+def body_margins(lines: list[Line]) -> Margins:
+    """The usual left and right edges of body text (headings and short lines aside)."""
+    if not lines:
+        return Margins(0.0, 0.0)
+    lefts = sorted(line.x0 for line in lines)
+    rights = sorted(line.x1 for line in lines)
+    return Margins(left=lefts[len(lefts) // 4], right=rights[len(rights) * 3 // 4])
+
+
+def continues_paragraph(before: Line, line: Line, margins: Margins) -> bool:
+    """Whether ``line`` wraps on from ``before``: ``before`` ran to the margin, ``line`` is not indented.
+
+    Lines with tabs are table rows and stand alone.  Consecutive centred lines of one size
+    (a title set over two lines) also form one paragraph.
+    """
+    if "\t" in before.text or "\t" in line.text:
+        return False
+    if line.page == before.page and line.top - before.bottom > line.size * 1.2:
+        return False
+    if abs(line.size - before.size) > 0.5:
+        return False
+    wrapped = before.x1 >= margins.right - 1.5 * before.size and line.x0 <= margins.left + 0.5 * line.size
+    return wrapped or (_centred(before, margins) and _centred(line, margins))
+
+
+def _centred(line: Line, margins: Margins) -> bool:
+    indent_left = line.x0 - margins.left
+    indent_right = margins.right - line.x1
+    return min(indent_left, indent_right) > 2 * line.size and abs(indent_left - indent_right) < 2 * line.size
