@@ -1,0 +1,373 @@
+"""The archive: every document, every version, every parsed report, and what changed.
+
+The crawler and ``nianbao ingest`` both go through :class:`Archive`::
+
+    archive = Archive("nianbao.db")
+    run_id = archive.start_run(["dev01"])
+    outcome = archive.record_fetch(site_id="dev01", url=url, body=body, headers=headers, run_id=run_id)
+    archive.finish_run(run_id, "finished", {"pages_fetched": 12})
+
+Each ``record_*`` call is one transaction, so a crash leaves the archive as it was before the call
+or after it, never in between.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from pipeline import ParseError, parse_bytes
+
+from .blobs import put_blob, sha256
+from .changes import ADDED, MODIFIED, REMOVED, RESTORED, diff_metrics, modification_summary, record_change
+from .db import ArchiveError, describe, open_archive, transaction, utcnow
+from .reports import insert_report, normalized_text, report_metrics
+from .schema_metrics import load_schema_metrics
+from .views import ensure_views
+
+__all__ = ["Archive", "ArchiveError"]
+
+RUN_COUNTS = ("pages_fetched", "pages_not_modified", "pages_failed", "docs_added", "docs_modified", "docs_removed")
+# Reasons for which one sighting is proof of removal: the CMS itself redirected the article away.
+IMMEDIATE_REMOVAL_REASONS = frozenset({"soft404"})
+# Other disappearances (404, 410, gone from the listing) must repeat on this many consecutive runs,
+# so that an outage or a listing page that failed to load does not remove anything.
+RUNS_BEFORE_REMOVAL = 2
+
+
+def parse_report(body: bytes, url: str) -> tuple[dict | None, str | None]:
+    """``(report, None)`` or ``(None, why not)`` for the raw bytes of a document."""
+    try:
+        return parse_bytes(body, source=url), None
+    except ParseError as error:
+        return None, str(error) or type(error).__name__
+    except Exception as error:
+        # A parser bug must not cost us the raw bytes: keep them, say why, let `reparse` retry later.
+        return None, f"parser failed: {type(error).__name__}: {error}"
+
+
+class Archive:
+    """A versioned SQLite archive of annual reports (see the module docstring)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.db: sqlite_utils.Database = open_archive(self.path)
+        with self._write():
+            load_schema_metrics(self.db)
+            ensure_views(self.db)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite_utils.Database]:
+        """One transaction; any SQLite failure becomes a one-line :class:`ArchiveError`."""
+        try:
+            with transaction(self.db) as db:
+                yield db
+        except sqlite3.Error as error:
+            raise ArchiveError(f"{self.path}: {describe(error)}") from error
+
+    # --- sites and runs -------------------------------------------------------------------------
+
+    def upsert_sites(self, sites: list[dict]) -> None:
+        """Insert or update sites: ``id``, ``name``, ``region_code``, ``start_urls`` plus any extra keys."""
+        rows = []
+        for number, site in enumerate(sites, start=1):
+            if not site.get("id"):
+                raise ArchiveError(f"site #{number}: missing 'id'")
+            extra = {k: v for k, v in site.items() if k not in ("id", "name", "region_code", "start_urls")}
+            rows.append((
+                str(site["id"]), site.get("name"), site.get("region_code"),
+                json.dumps(list(site.get("start_urls") or []), ensure_ascii=False),
+                json.dumps(extra, ensure_ascii=False, default=str), utcnow(),
+            ))
+        with self._write() as db:
+            db.conn.executemany(
+                "INSERT INTO sites (id, name, region_code, start_urls, extra, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET name = excluded.name, region_code = excluded.region_code, "
+                "start_urls = excluded.start_urls, extra = excluded.extra, updated_at = excluded.updated_at",
+                rows,
+            )
+
+    def start_run(self, site_ids: list[str] | None = None) -> int:
+        """Open a ``crawl_runs`` row with status ``running``; return its id."""
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO crawl_runs (started_at, status, site_ids) VALUES (?, 'running', ?)",
+                [utcnow(), json.dumps(site_ids, ensure_ascii=False) if site_ids is not None else None],
+            )
+            return cursor.lastrowid
+
+    def finish_run(self, run_id: int, status: str, stats: dict) -> None:
+        """Close a run.  Document counts the crawler does not give are counted from ``changes``."""
+        with self._write() as db:
+            counted = dict(db.execute(
+                "SELECT kind, count(*) FROM changes WHERE run_id = ? GROUP BY kind", [run_id]
+            ).fetchall())
+            counts = {name: stats.get(name) for name in RUN_COUNTS}
+            for name, kind in (("docs_added", ADDED), ("docs_modified", MODIFIED), ("docs_removed", REMOVED)):
+                if counts[name] is None:
+                    counts[name] = counted.get(kind, 0)
+            assignments = ", ".join(f"{name} = ?" for name in counts)
+            cursor = db.execute(
+                f"UPDATE crawl_runs SET finished_at = ?, status = ?, stats = ?, {assignments} WHERE id = ?",
+                [utcnow(), status, json.dumps(stats, ensure_ascii=False, default=str), *counts.values(), run_id],
+            )
+            if cursor.rowcount == 0:
+                raise ArchiveError(f"{self.path}: no crawl run {run_id}")
+
+    # --- reading ----------------------------------------------------------------------------------
+
+    def _document(self, url: str) -> dict | None:
+        row = self.db.execute(
+            "SELECT d.id, d.removed_at, d.current_version_id, d.missing_runs, d.last_missing_run_id, "
+            "v.sha256 AS current_sha256 FROM documents d LEFT JOIN versions v ON v.id = d.current_version_id "
+            "WHERE d.url = ?",
+            [url],
+        ).fetchone()
+        if row is None:
+            return None
+        return dict(zip(
+            ("id", "removed_at", "current_version_id", "missing_runs", "last_missing_run_id", "current_sha256"),
+            row, strict=True,
+        ))
+
+    def validators(self, url: str) -> dict | None:
+        """``{"etag", "last_modified"}`` of the current version of ``url``, for a conditional GET."""
+        row = self.db.execute(
+            "SELECT v.etag, v.last_modified FROM documents d JOIN versions v ON v.id = d.current_version_id "
+            "WHERE d.url = ?",
+            [url],
+        ).fetchone()
+        if row is None or row == (None, None):
+            return None
+        return {"etag": row[0], "last_modified": row[1]}
+
+    def site_urls(self, site_id: str) -> list[str]:
+        """URLs of the site's documents that are not removed."""
+        rows = self.db.execute(
+            "SELECT url FROM documents WHERE site_id = ? AND removed_at IS NULL ORDER BY id", [site_id]
+        )
+        return [row[0] for row in rows]
+
+    # --- writing ----------------------------------------------------------------------------------
+
+    def record_fetch(
+        self,
+        *,
+        site_id: str | None,
+        url: str,
+        body: bytes,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        run_id: int | None = None,
+        fetched_at: str | None = None,
+    ) -> str:
+        """Archive one fetched document; return what happened to it.
+
+        ``added`` (new URL), ``modified`` (the report differs), ``new_version`` (new bytes, same
+        report: only page chrome moved), ``unchanged`` (same bytes), ``restored`` (a removed document
+        is back) or ``error`` (the bytes are stored but could not be parsed; see ``versions.parse_error``).
+        """
+        digest = sha256(body)
+        parsed = None
+        if not self._has_version(self._document(url), digest):
+            # Parse outside the transaction: it is the slow part and needs no lock.
+            parsed = parse_report(body, url)
+        return self._archive(site_id, url, body, digest, status, headers, run_id, fetched_at, parsed)
+
+    def record_report(
+        self,
+        *,
+        site_id: str | None,
+        url: str,
+        body: bytes,
+        report: dict | None,
+        error: str | None = None,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        run_id: int | None = None,
+        fetched_at: str | None = None,
+    ) -> str:
+        """``record_fetch`` with the parse already done: ``report`` is the dict, or None and ``error`` why.
+
+        For tests and benchmarks that make report dicts without a parser.
+        """
+        if report is None and not error:
+            raise ArchiveError(f"{url}: record_report needs a report or an error")
+        digest = sha256(body)
+        return self._archive(site_id, url, body, digest, status, headers, run_id, fetched_at, (report, error))
+
+    def _archive(self, site_id, url, body, digest, status, headers, run_id, fetched_at, parsed) -> str:
+        """The transaction of ``record_fetch``: ``parsed`` may be None when the bytes were already stored."""
+        fetched_at = fetched_at or utcnow()
+        headers = {k.lower(): v for k, v in (headers or {}).items()}
+        with self._write():
+            document = self._document(url)  # again, inside the lock: another writer may have recorded it
+            if parsed is None and not self._has_version(document, digest):
+                parsed = parse_report(body, url)
+            return self._record(document, site_id, url, body, digest, status, headers, run_id, fetched_at, parsed)
+
+    def _has_version(self, document: dict | None, digest: str) -> bool:
+        if document is None:
+            return False
+        row = self.db.execute(
+            "SELECT 1 FROM versions WHERE document_id = ? AND sha256 = ?", [document["id"], digest]
+        ).fetchone()
+        return row is not None
+
+    def _record(self, document, site_id, url, body, digest, status, headers, run_id, fetched_at, parsed) -> str:
+        db = self.db
+        if document is None:
+            document_id = db.execute(
+                "INSERT INTO documents (site_id, url, first_seen, last_seen) VALUES (?, ?, ?, ?)",
+                [site_id, url, fetched_at, fetched_at],
+            ).lastrowid
+        else:
+            document_id = document["id"]
+            db.execute(
+                "UPDATE documents SET last_seen = ?, missing_runs = 0, last_missing_run_id = NULL, "
+                "missing_reason = NULL, removed_at = NULL, site_id = coalesce(site_id, ?) WHERE id = ?",
+                [fetched_at, site_id, document_id],
+            )
+        old_version_id = document["current_version_id"] if document else None
+        version_id = self._store_version(document_id, body, digest, status, headers, run_id, fetched_at, parsed)
+        restored = document is not None and document["removed_at"] is not None
+        if restored:
+            record_change(db, document_id, RESTORED, old_version_id=old_version_id, new_version_id=version_id,
+                          run_id=run_id, detected_at=fetched_at, summary="document is back")
+        if version_id == old_version_id:
+            return RESTORED if restored else "unchanged"
+        outcome = self._compare(document_id, old_version_id, version_id, run_id, fetched_at)
+        self._make_current(document_id, version_id)
+        return RESTORED if restored else outcome
+
+    def _store_version(self, document_id, body, digest, status, headers, run_id, fetched_at, parsed) -> int:
+        """The id of the version of ``document_id`` with these bytes, inserting it (and its report) if new."""
+        db = self.db
+        row = db.execute(
+            "SELECT id FROM versions WHERE document_id = ? AND sha256 = ?", [document_id, digest]
+        ).fetchone()
+        validators = [status, headers.get("etag"), headers.get("last-modified"), headers.get("content-type")]
+        if row is not None:
+            db.execute(
+                "UPDATE versions SET last_fetched_at = ?, http_status = ?, etag = ?, last_modified = ?, "
+                "content_type = ? WHERE id = ?",
+                [fetched_at, *validators, row[0]],
+            )
+            return row[0]
+        report, error = parsed
+        put_blob(db, body, digest)
+        version_id = db.execute(
+            "INSERT INTO versions (document_id, fetched_at, last_fetched_at, sha256, size, http_status, etag, "
+            "last_modified, content_type, run_id, parse_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [document_id, fetched_at, fetched_at, digest, len(body), *validators, run_id, error],
+        ).lastrowid
+        if report is not None:
+            insert_report(db, version_id, report)
+        return version_id
+
+    def _report_of(self, version_id: int | None) -> dict | None:
+        if version_id is None:
+            return None
+        row = self.db.execute(
+            "SELECT r.id, r.signature, r.text, v.parse_error FROM versions v "
+            "LEFT JOIN reports r ON r.version_id = v.id WHERE v.id = ?",
+            [version_id],
+        ).fetchone()
+        return dict(zip(("id", "signature", "text", "parse_error"), row, strict=True))
+
+    def _compare(self, document_id: int, old_version_id: int | None, new_version_id: int, run_id, when) -> str:
+        """Record the change from the old current version to the new one; return the outcome."""
+        db = self.db
+        new = self._report_of(new_version_id)
+        common = {"old_version_id": old_version_id, "new_version_id": new_version_id, "run_id": run_id,
+                  "detected_at": when}
+        if old_version_id is None:
+            summary = f"could not parse: {new['parse_error']}" if new["id"] is None else None
+            record_change(db, document_id, ADDED, summary=summary, **common)
+            return "error" if new["id"] is None else ADDED
+        old = self._report_of(old_version_id)
+        if new["id"] is None:
+            record_change(db, document_id, MODIFIED, summary=f"could not parse: {new['parse_error']}", **common)
+            return "error"
+        if old["id"] is None:
+            record_change(db, document_id, MODIFIED, summary="report readable again", **common)
+            return MODIFIED
+        if old["signature"] == new["signature"]:
+            return "new_version"
+        metric_diff = diff_metrics(report_metrics(db, old["id"]), report_metrics(db, new["id"]))
+        text_changed = normalized_text(old["text"]) != normalized_text(new["text"])
+        record_change(db, document_id, MODIFIED, summary=modification_summary(metric_diff, text_changed),
+                      metric_diff=metric_diff, **common)
+        return MODIFIED
+
+    def _make_current(self, document_id: int, version_id: int) -> None:
+        db = self.db
+        db.execute("UPDATE reports SET is_current = 0 WHERE document_id = ? AND is_current = 1", [document_id])
+        db.execute("UPDATE reports SET is_current = 1 WHERE version_id = ?", [version_id])
+        db.execute(
+            "UPDATE documents SET current_version_id = ?, "
+            "title = coalesce((SELECT title FROM reports WHERE version_id = ?), title) WHERE id = ?",
+            [version_id, version_id, document_id],
+        )
+
+    def record_not_modified(self, url: str, run_id: int | None = None) -> None:
+        """A 304 for ``url``: it is still there, unchanged (and back, if it had been removed)."""
+        now = utcnow()
+        with self._write() as db:
+            document = self._document(url)
+            if document is None:
+                return
+            db.execute(
+                "UPDATE documents SET last_seen = ?, missing_runs = 0, last_missing_run_id = NULL, "
+                "missing_reason = NULL, removed_at = NULL WHERE id = ?",
+                [now, document["id"]],
+            )
+            db.execute("UPDATE versions SET last_fetched_at = ? WHERE id = ?", [now, document["current_version_id"]])
+            if document["removed_at"] is not None:
+                version_id = document["current_version_id"]
+                record_change(db, document["id"], RESTORED, old_version_id=version_id, new_version_id=version_id,
+                              run_id=run_id, detected_at=now, summary="document is back (304 Not Modified)")
+
+    def record_missing(self, *, url: str, status: int | None, reason: str, run_id: int | None = None) -> str | None:
+        """``url`` could not be found; return ``"removed"`` if this sighting removes it, else None.
+
+        ``reason`` ``soft404`` (the CMS redirected the article to its column) removes at once; any
+        other reason (``not_found`` for 404/410, ``unlisted`` for gone from the listing) removes
+        after :data:`RUNS_BEFORE_REMOVAL` consecutive runs.  Calls without a ``run_id`` each count
+        as a run; a second call in the same run does not count twice.
+        """
+        now = utcnow()
+        with self._write() as db:
+            document = self._document(url)
+            if document is None or document["removed_at"] is not None:
+                return None
+            if run_id is not None and document["last_missing_run_id"] == run_id:
+                return None
+            missing_runs = document["missing_runs"] + 1
+            why = reason if status is None else f"{reason} (HTTP {status})"
+            db.execute(
+                "UPDATE documents SET missing_runs = ?, last_missing_run_id = ?, missing_reason = ? WHERE id = ?",
+                [missing_runs, run_id, why, document["id"]],
+            )
+            if reason not in IMMEDIATE_REMOVAL_REASONS and missing_runs < RUNS_BEFORE_REMOVAL:
+                return None
+            db.execute("UPDATE documents SET removed_at = ? WHERE id = ?", [now, document["id"]])
+            version_id = document["current_version_id"]
+            record_change(db, document["id"], REMOVED, old_version_id=version_id, run_id=run_id, detected_at=now,
+                          summary=why)
+            return REMOVED

@@ -1,0 +1,67 @@
+"""SQL views for researchers: current reports, table 三 wide, metrics with labels, coverage."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from pipeline.schema import APPLICANT_COLUMNS
+
+from .coverage import COVERAGE_VIEW
+
+
+def applicant_column(key: str) -> str:
+    """The view column of an applicant column key (``all`` is an SQL keyword, so it becomes ``total``)."""
+    return "total" if key == "all" else key
+
+
+CURRENT_REPORTS = """
+SELECT
+    r.id, r.document_id, r.version_id, r.site_id, r.url, r.title, r.org, r.region, r.region_code, r.year,
+    r.published, r.template, r.level, r.deadline, r.parser_version, r.metric_count, r.finding_count,
+    d.first_seen, d.last_seen, d.removed_at
+FROM reports r JOIN documents d ON d.id = r.document_id
+WHERE r.is_current = 1
+"""
+
+_APPLICANT_CASES = ",\n    ".join(
+    f"max(CASE WHEN s.column_key = '{c.key}' THEN m.value END) AS {applicant_column(c.key)}"
+    for c in APPLICANT_COLUMNS
+)
+# The key range lets SQLite seek each report's table-三 metrics in the metrics primary key.
+APPLICATIONS_WIDE = f"""
+SELECT
+    r.id AS report_id, r.site_id, r.region, r.region_code, r.year, r.title,
+    s.row_key, min(s.row_label) AS row_label, min(s.position) AS position,
+    {_APPLICANT_CASES}
+FROM reports r
+JOIN metrics m ON m.report_id = r.id AND m.key >= 'applications.' AND m.key < 'applications/'
+JOIN schema_metrics s ON s.key = m.key
+WHERE r.is_current = 1
+GROUP BY r.id, s.row_key
+"""
+
+METRICS_LABELLED = """
+SELECT
+    m.report_id, r.is_current, r.url, r.title, r.region, r.region_code, r.year, m.key, s.table_name,
+    s.section, s.row_label, s.column_label, s.unit, m.value, m.raw, m.cell_kind
+FROM metrics m
+JOIN reports r ON r.id = m.report_id
+LEFT JOIN schema_metrics s ON s.key = m.key
+"""
+
+VIEWS: dict[str, str] = {
+    "current_reports": CURRENT_REPORTS,
+    "applications_wide": APPLICATIONS_WIDE,
+    "metrics_labelled": METRICS_LABELLED,
+    "coverage": COVERAGE_VIEW,
+}
+
+
+def ensure_views(db: sqlite_utils.Database) -> None:
+    """Create each view, or replace it where its SQL differs from this code's."""
+    existing = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall())
+    for name, body in VIEWS.items():
+        sql = f"CREATE VIEW {name} AS {body.strip()}"
+        if existing.get(name) != sql:
+            db.execute(f"DROP VIEW IF EXISTS {name}")
+            db.execute(sql)

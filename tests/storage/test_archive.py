@@ -1,0 +1,144 @@
+"""The crawler's API: record_fetch and friends, on real SQLite files."""
+
+from __future__ import annotations
+
+import json
+
+from archive_testing import count, make_report
+
+from storage.blobs import get_blob
+
+URL = "http://dev01.example/art/2023/3/20/art_1_1.html"
+
+
+def record(archive, report, body=b"v1", url=URL, **kwargs):
+    return archive.record_report(site_id=None, url=url, body=body, report=report, **kwargs)
+
+
+def test_added_then_same_bytes_is_a_no_op(archive):
+    assert record(archive, make_report()) == "added"
+    before = {t: count(archive, t) for t in ("documents", "versions", "blobs", "reports", "metrics", "changes")}
+    assert record(archive, make_report()) == "unchanged"
+    assert {t: count(archive, t) for t in before} == before
+    assert before["metrics"] == len(make_report()["metrics"])
+    assert archive.db.execute("SELECT kind FROM changes").fetchall() == [("added",)]
+
+
+def test_modified_records_metric_old_and_new(archive):
+    record(archive, make_report())
+    changed = make_report({**make_report()["metrics"], "applications.granted.all": 10, "active.fees.amount": 2.25})
+    assert record(archive, changed, body=b"v2") == "modified"
+    change = archive.db.execute("SELECT id, kind, summary FROM changes WHERE kind = 'modified'").fetchone()
+    assert change[2] == "2 metrics changed"
+    diffs = archive.db.execute(
+        "SELECT key, old_value, new_value FROM metric_changes WHERE change_id = ? ORDER BY key", [change[0]]
+    ).fetchall()
+    assert diffs == [("active.fees.amount", 1.5, 2.25), ("applications.granted.all", 9, 10)]
+    current = archive.db.execute("SELECT version_id FROM reports WHERE is_current = 1").fetchall()
+    assert len(current) == 1
+    assert archive.db.execute("SELECT current_version_id FROM documents").fetchone()[0] == current[0][0]
+
+
+def test_new_bytes_same_report_is_a_new_version_without_change(archive):
+    record(archive, make_report())
+    chrome_moved = make_report(text=make_report()["text"] + "\n浏览次数：1234  发布时间：2023-03-21 10:00")
+    assert record(archive, chrome_moved, body=b"v1 with a new view counter") == "new_version"
+    assert count(archive, "versions") == 2
+    assert count(archive, "changes", "kind = 'modified'") == 0
+
+
+def test_text_change_alone_is_a_modification(archive):
+    record(archive, make_report())
+    assert record(archive, make_report(text="一、总体情况\n全新的内容。"), body=b"v2") == "modified"
+    assert archive.db.execute("SELECT summary FROM changes WHERE kind = 'modified'").fetchone()[0] == "text changed"
+
+
+def test_reverting_to_earlier_bytes_reuses_that_version(archive):
+    record(archive, make_report())
+    record(archive, make_report({"applications.new_received.all": 1}), body=b"v2")
+    assert record(archive, make_report(), body=b"v1") == "modified"
+    assert count(archive, "versions") == 2
+    assert count(archive, "changes", "kind = 'modified'") == 2
+    assert count(archive, "reports", "is_current = 1") == 1
+
+
+def test_identical_bytes_at_two_urls_share_one_blob(archive):
+    record(archive, make_report(), body=b"same bytes", url=URL)
+    record(archive, make_report(), body=b"same bytes", url=URL + "?copy")
+    assert count(archive, "documents") == 2
+    assert count(archive, "blobs") == 1
+    digest = archive.db.execute("SELECT sha256 FROM versions LIMIT 1").fetchone()[0]
+    assert get_blob(archive.db, digest) == b"same bytes"
+
+
+def test_unparseable_bytes_are_kept_with_the_reason(archive):
+    assert archive.record_fetch(site_id=None, url=URL, body=b"") == "error"
+    error = archive.db.execute("SELECT parse_error FROM versions").fetchone()[0]
+    assert "unsupported format" in error
+    assert count(archive, "reports") == 0
+    assert archive.db.execute("SELECT kind, summary FROM changes").fetchone()[0] == "added"
+
+
+def test_404_on_two_runs_removes_and_a_fetch_restores(archive):
+    record(archive, make_report())
+    first, second = archive.start_run(), archive.start_run()
+    assert archive.record_missing(url=URL, status=404, reason="not_found", run_id=first) is None
+    assert archive.record_missing(url=URL, status=404, reason="not_found", run_id=first) is None
+    assert archive.record_missing(url=URL, status=404, reason="not_found", run_id=second) == "removed"
+    assert archive.db.execute("SELECT removed_at IS NOT NULL FROM documents").fetchone()[0] == 1
+    assert count(archive, "metrics") == len(make_report()["metrics"])  # data stays
+    assert archive.record_missing(url=URL, status=404, reason="not_found") is None  # already removed
+    assert record(archive, make_report()) == "restored"
+    kinds = [row[0] for row in archive.db.execute("SELECT kind FROM changes ORDER BY id")]
+    assert kinds == ["added", "removed", "restored"]
+    assert archive.db.execute("SELECT removed_at, missing_runs FROM documents").fetchone() == (None, 0)
+
+
+def test_a_successful_fetch_between_misses_resets_the_count(archive):
+    record(archive, make_report())
+    assert archive.record_missing(url=URL, status=410, reason="not_found") is None
+    archive.record_not_modified(URL)
+    assert archive.record_missing(url=URL, status=410, reason="not_found") is None
+    assert count(archive, "changes", "kind = 'removed'") == 0
+
+
+def test_soft_404_removes_at_once_and_304_restores(archive):
+    archive.upsert_sites([{"id": "dev01", "name": "云湖区", "region_code": "330101", "start_urls": ["http://x/"]}])
+    archive.record_report(site_id="dev01", url=URL, body=b"v1", report=make_report())
+    assert archive.site_urls("dev01") == [URL]
+    assert archive.record_missing(url=URL, status=302, reason="soft404") == "removed"
+    assert archive.site_urls("dev01") == []
+    archive.record_not_modified(URL)
+    assert archive.site_urls("dev01") == [URL]
+    assert count(archive, "changes", "kind = 'restored'") == 1
+
+
+def test_validators_follow_the_current_version(archive):
+    assert archive.validators(URL) is None
+    record(archive, make_report(), headers={"ETag": '"a1"', "Last-Modified": "Mon, 20 Mar 2023 00:00:00 GMT"})
+    assert archive.validators(URL) == {"etag": '"a1"', "last_modified": "Mon, 20 Mar 2023 00:00:00 GMT"}
+    record(archive, make_report(), headers={"ETag": '"a2"'})
+    assert archive.validators(URL) == {"etag": '"a2"', "last_modified": None}
+
+
+def test_runs_count_their_changes(archive):
+    run_id = archive.start_run(["dev01"])
+    record(archive, make_report(), run_id=run_id)
+    record(archive, make_report(), url=URL + "2", body=b"other", run_id=run_id)
+    archive.finish_run(run_id, "finished", {"pages_fetched": 3, "pages_failed": 1, "note": "ok"})
+    row = archive.db.execute(
+        "SELECT status, pages_fetched, pages_failed, pages_not_modified, docs_added, docs_modified, stats, "
+        "site_ids FROM crawl_runs WHERE id = ?", [run_id]
+    ).fetchone()
+    assert row[:6] == ("finished", 3, 1, None, 2, 0)
+    assert json.loads(row[6])["note"] == "ok"
+    assert json.loads(row[7]) == ["dev01"]
+
+
+def test_sites_upsert_keeps_extra_keys(archive):
+    archive.upsert_sites([{"id": "dev01", "name": "旧", "start_urls": ["http://a/"], "cms": "hanweb"}])
+    archive.upsert_sites([{"id": "dev01", "name": "云湖区", "start_urls": ["http://b/"], "cms": "hanweb"}])
+    row = archive.db.execute("SELECT name, start_urls, extra FROM sites").fetchone()
+    assert row[0] == "云湖区"
+    assert json.loads(row[1]) == ["http://b/"]
+    assert json.loads(row[2]) == {"cms": "hanweb"}

@@ -1,0 +1,79 @@
+"""Opening archives: WAL, migrations, and one-line errors that leave existing data alone."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from archive_testing import count, make_report
+
+from storage.archive import Archive, ArchiveError
+from storage.db import MIGRATIONS
+
+
+def test_new_archive_is_wal_with_schema_and_labels(tmp_path):
+    with Archive(tmp_path / "a.db") as archive:
+        assert archive.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert count(archive, "schema_metrics") == 226
+        assert archive.db.execute("SELECT max(version) FROM _migrations").fetchone()[0] == len(MIGRATIONS)
+        views = {row[0] for row in archive.db.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+        assert views == {"current_reports", "applications_wide", "metrics_labelled", "coverage"}
+
+
+def test_reopening_keeps_data_and_applies_nothing_twice(tmp_path):
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        archive.record_report(site_id=None, url="u", body=b"x", report=make_report())
+    with Archive(path) as archive:
+        assert count(archive, "reports") == 1
+        assert count(archive, "_migrations") == len(MIGRATIONS)
+
+
+def test_non_sqlite_file_is_refused_untouched(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"these are my notes, not a database\n")
+    with pytest.raises(ArchiveError, match=r"notes\.db: not an SQLite database"):
+        Archive(path)
+    assert path.read_bytes() == b"these are my notes, not a database\n"
+
+
+def test_corrupt_database_is_refused_with_one_line(tmp_path):
+    path = tmp_path / "corrupt.db"
+    with Archive(path) as archive:
+        archive.record_report(site_id=None, url="u", body=b"x", report=make_report())
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # the schema page, after the header
+    path.write_bytes(bytes(data))
+    with pytest.raises(ArchiveError) as error:
+        Archive(path)
+    assert "corrupt.db" in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
+def test_read_only_location_is_a_clear_error(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(ArchiveError, match=r"ro/a\.db"):
+            Archive(folder / "a.db")
+    finally:
+        folder.chmod(0o700)
+
+
+def test_full_disk_fails_cleanly_and_keeps_earlier_data(tmp_path):
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        archive.record_report(site_id=None, url="first", body=b"x", report=make_report())
+        pages = archive.db.execute("PRAGMA page_count").fetchone()[0]
+        # A page budget is how SQLite itself reports a full disk (SQLITE_FULL).
+        archive.db.execute(f"PRAGMA max_page_count = {pages + 2}")
+        with pytest.raises(ArchiveError, match="disk full"):
+            archive.record_report(site_id=None, url="second", body=os.urandom(200_000),
+                                  report=make_report(text="长" * 100_000))
+        assert count(archive, "documents") == 1
+        assert count(archive, "blobs") == 1
+    with Archive(path) as archive:
+        assert archive.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert count(archive, "reports") == 1
