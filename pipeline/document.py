@@ -83,5 +83,6 @@ class Document:
             if isinstance(block, Paragraph):
                 lines.append(block.text)
             else:
-                lines.extend("\t".join(c.text for c in row) for row in block.rows)
+                # A merged cell is printed once, in the row where it starts.
+                lines.extend("\t".join(c.text for c in row if c.row == r) for r, row in enumerate(block.rows))
         return "\n".join(lines)

@@ -34,6 +34,25 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
+# Stream names in an OLE2 directory, stored as UTF-16LE, tell what the container holds.  Word
+# and Kingsoft WPS write a WordDocument stream; Microsoft Works word processing writes MatOST.
+_OLE_STREAMS = (
+    ("WordDocument", "doc"),
+    ("MatOST", "wps"),
+    ("Workbook", "xls"),
+    ("Book", "xls"),
+    ("PowerPoint Document", "ppt"),
+)
+
+
+def ole_kind(data: bytes) -> str:
+    """What an OLE2 container holds: doc, wps, xls, ppt, or ole when no known stream is named."""
+    for stream, kind in _OLE_STREAMS:
+        if stream.encode("utf-16-le") in data:
+            return kind
+    return "ole"
+
+
 def _is_docx(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:

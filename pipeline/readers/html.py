@@ -21,8 +21,7 @@ from ..errors import ParseError
 MAX_SPAN = 200
 
 _BLOCK_TAGS = frozenset(
-    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd section article header footer blockquote pre "
-    "address center form hr br tr caption title".split()
+    ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section", "article", "header", "footer", "blockquote", "pre", "address", "center", "form", "hr", "br", "tr", "caption", "title"]
 )
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "select", "button", "textarea")
 _CHROME = re.compile(
@@ -186,7 +185,7 @@ def build_grid(table: lxml.html.HtmlElement) -> Table:
     for (r, _c), cell in sorted(occupied.items()):
         if not rows[r] or rows[r][-1] is not cell:
             rows[r].append(cell)
-    return Table([row for row in rows if row])
+    return Table(rows)
 
 
 def _owner_table(tr: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:

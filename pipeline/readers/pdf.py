@@ -234,15 +234,13 @@ def join_tables(first: DrawnTable, rest: DrawnTable) -> DrawnTable:
     moved = [replace(b, top=b.top + shift, bottom=b.bottom + shift) for b in rest.boxes]
     moved = _drop_repeated_header(list(first.boxes), moved)
     boxes = list(first.boxes)
-    if moved:
-        top = min(b.top for b in moved)
-        for below in [b for b in moved if abs(b.top - top) <= EDGE_TOLERANCE]:
-            above = _box_above(boxes, below, first.bottom)
-            if above is not None and _same_cell(above.text, below.text):
-                boxes[boxes.index(above)] = replace(
-                    above, text=join_lines([above.text, below.text]), bottom=below.bottom
-                )
-                moved.remove(below)
+    top_row = _rows_of_boxes(moved)[0] if moved else []
+    fragment = _is_row_fragment(top_row)
+    for below in top_row:
+        above = _box_above(boxes, below, first.bottom)
+        if above is not None and (fragment or _same_cell(above.text, below.text)):
+            boxes[boxes.index(above)] = replace(above, text=join_lines([above.text, below.text]), bottom=below.bottom)
+            moved.remove(below)
     return DrawnTable((*boxes, *moved), first.x0, first.top, first.x1, first.bottom + rest.bottom - rest.top)
 
 
@@ -266,6 +264,15 @@ def _drop_repeated_header(first: list[Box], rest: list[Box]) -> list[Box]:
             break
         repeated += 1
     return [box for row in rest_rows[repeated:] for box in row]
+
+
+def _is_row_fragment(row: list[Box]) -> bool:
+    """Whether ``row``, at the top of a page, is the rest of a row the page break cut.
+
+    Word lets a row break across pages; what is left below the break holds no value and no new
+    numbered label, only empty cells and the rest of wrapped labels.
+    """
+    return bool(row) and not any(_NUMBER.match(b.text) or _NEW_ITEM.match(b.text) for b in row)
 
 
 def _box_above(boxes: list[Box], below: Box, bottom: float) -> Box | None:

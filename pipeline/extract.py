@@ -1,0 +1,361 @@
+"""Find the template's rows in a stream of rows, by their labels, and read their values.
+
+Every row is split into its labels (the text cells before its first value) and its values (the
+cells from there on).  A row is identified by matching its innermost label against the official
+row labels; its values are taken in printed order and given to the columns in the order the
+table's header shows (or the template's order where no header was found).  Taking values by order
+rather than by grid position is what keeps a row right when its header and data put their merged
+cells on different columns.
+
+The result is a list of :class:`FoundRow` and the evidence for the template; turning them into
+metrics is :func:`pipeline.assemble.assemble`'s job.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from . import schema as s
+from .labels import LabelIndex, LabelMatch, label_segments, normalize_label
+from .rows import Row, RowCell
+from .values import BLANK, NUMBER, TEXT
+
+ACTIVE = "active"
+APPLICATIONS = "applications"
+APPEALS = "appeals"
+
+_ACTIVE_ROWS = LabelIndex(
+    {row.key: tuple(dict.fromkeys(row.labels.values())) + row.aliases for row in s.ACTIVE_ROWS}
+)
+_ACTIVE_COLUMNS = LabelIndex(
+    {
+        f"{template}:{column.key}:{column.label}": (column.label, *column.aliases)
+        for row in s.ACTIVE_ROWS
+        for template, columns in row.columns.items()
+        for column in columns
+    }
+)
+_APPLICATION_ROWS = LabelIndex({row.key: (row.label, *row.aliases) for row in s.APPLICATION_ROWS})
+_GROUPS = LabelIndex({group.key: (group.label, *group.aliases) for group in s.GROUPS})
+_APPLICANT_COLUMNS = LabelIndex(
+    {col.key: (col.label.split(" / ")[-1], *col.aliases) for col in s.APPLICANT_COLUMNS}
+    | {"org": (s.ORG,), "applicants": ("申请人情况",)}
+)
+_APPEAL_COLUMNS = LabelIndex({col.key: (col.label, *col.aliases) for col in s.APPEAL_COLUMNS})
+_APPEAL_GROUPS = LabelIndex(
+    {"review": ("行政复议",), "litigation": ("行政诉讼",), "litigation_direct": ("未经复议直接起诉",),
+     "litigation_after_review": ("复议后起诉",)}
+)
+# Column labels that only one template prints: the strongest evidence of the template.
+_TEMPLATE_COLUMNS = {
+    "issued": s.T2021, "repealed": s.T2021, "in_force": s.T2021,
+    "made": s.T2019, "published": s.T2019, "total_published": s.T2019, "prev_items": s.T2019,
+    "delta": s.T2019, "projects": s.T2019,
+}
+_SECTION_HEADINGS = (
+    ("主动公开政府信息情况", ACTIVE),
+    ("收到和处理政府信息公开申请情况", APPLICATIONS),
+    ("政府信息公开行政复议行政诉讼情况", APPEALS),
+    ("存在的主要问题及改进情况", None),
+    ("其他需要报告的事项", None),
+)
+_CHILD_GROUPS = {"denied", "unavailable", "not_processed", "other"}
+_APPEAL_CELLS = len(s.APPEAL_GROUPS) * len(s.APPEAL_COLUMNS)
+
+
+@dataclass
+class FoundRow:
+    """A template row found in the document, with its printed values in order; ``columns`` are
+    the (column key, printed header) pairs of the header above a table 二 row."""
+
+    table: str
+    key: str
+    label: str
+    cells: list[RowCell]
+    row: Row
+    expected: int
+    columns: list[tuple[str, str]] | None = None
+    match: LabelMatch | None = None
+
+    @property
+    def complete(self) -> bool:
+        """True once the row holds as many values as its columns."""
+        return len(self.cells) >= self.expected
+
+
+@dataclass
+class Extraction:
+    """What the extractor found: rows, template evidence, column orders and findings."""
+
+    rows: list[FoundRow] = field(default_factory=list)
+    votes: Counter = field(default_factory=Counter)
+    applicant_order: list[str] = field(default_factory=lambda: [c.key for c in s.APPLICANT_COLUMNS])
+    appeal_order: list[str] = field(default_factory=lambda: [f"{g}.{c.key}" for g, _ in s.APPEAL_GROUPS
+                                                             for c in s.APPEAL_COLUMNS])
+    findings: list[dict] = field(default_factory=list)
+    sections: set[str] = field(default_factory=set)
+
+    def variant(self, match: LabelMatch, printed: str, what: str) -> None:
+        """Record a tolerated label variant once per printed label."""
+        detail = f"{what} '{printed.strip()}' is a variant of '{match.official}'"
+        if not any(f["detail"] == detail for f in self.findings):
+            self.findings.append({"kind": "label_variant", "detail": detail})
+
+
+def split_row(row: Row) -> tuple[list[RowCell], list[RowCell]]:
+    """A row's label cells and its value cells.
+
+    The labels end at the last text cell before the first number (a text cell after a number,
+    such as ``未收取``, is an unreadable value, not a label); blanks and dashes after the labels
+    are values meaning 0, blanks before them are merged corners.
+    """
+    cells = row.cells
+    first_number = next((i for i, c in enumerate(cells) if c.value.kind == NUMBER), len(cells))
+    text_before = [i for i in range(first_number) if cells[i].value.kind == TEXT]
+    if not text_before:
+        start = next((i for i, c in enumerate(cells) if not (c.carried and c.value.kind == BLANK)), len(cells))
+        return [], cells[start:]
+    last_label = text_before[-1]
+    labels = [c for c in cells[: last_label + 1] if c.value.kind == TEXT]
+    return labels, cells[last_label + 1 :]
+
+
+class Extractor:
+    """A single pass over the rows, keeping the context a reader keeps: which table, which
+    header, which parent block."""
+
+    def __init__(self) -> None:
+        self.result = Extraction()
+        self.section: str | None = None
+        self.active_columns: list[tuple[str, str]] | None = None
+        self.group: str | None = None
+        self.pending: FoundRow | None = None
+        self.dangling: str = ""
+        self.child_indents: list[int] = []
+        self.applicant_cols: dict[str, int] = {}
+
+    def run(self, rows: list[Row]) -> Extraction:
+        """Extract every template row from ``rows``."""
+        for row in rows:
+            self.feed(row)
+        self.result.sections = {r.table for r in self.result.rows}
+        return self.result
+
+    def feed(self, row: Row) -> None:
+        """Take one row."""
+        labels, values = split_row(row)
+        if not labels:
+            self._values_only(row, values)
+            return
+        if not values:
+            self._labels_only(row, labels)
+            return
+        self.pending = None
+        if self._labelled_values(row, labels, values):
+            return
+        if self.section == APPEALS and len(values) >= len(s.APPEAL_COLUMNS):
+            self._appeal_values(row, values)
+        else:
+            self._unmatched(row, labels, values)
+
+    # --- rows with labels and values ----------------------------------------------------------
+
+    def _labelled_values(self, row: Row, labels: list[RowCell], values: list[RowCell]) -> bool:
+        texts = [c.text for c in labels]
+        if self.dangling:
+            joined = self._labelled_values_with(row, [self.dangling + texts[0], *texts[1:]], values)
+            if joined:
+                self.dangling = ""
+                return True
+        self.dangling = ""
+        return self._labelled_values_with(row, texts, values)
+
+    def _labelled_values_with(self, row: Row, texts: list[str], values: list[RowCell]) -> bool:
+        segments = [seg for text in texts for seg in label_segments(text)]
+        found = self._match_active(row, segments[-1], values) or self._match_application(row, segments, values)
+        return found is not None
+
+    def _match_active(self, row: Row, label: str, values: list[RowCell]) -> FoundRow | None:
+        if self.section == APPLICATIONS:
+            return None
+        match = _ACTIVE_ROWS.match(label)
+        if match is None:
+            return None
+        if not match.exact:
+            self.result.variant(match, label, "row label")
+        self.section = ACTIVE
+        columns = list(self.active_columns) if self.active_columns else None
+        found = FoundRow(ACTIVE, match.key, label, values, row, len(columns) if columns else len(values), columns,
+                         match)
+        self.result.rows.append(found)
+        return found
+
+    def _match_application(self, row: Row, segments: list[str], values: list[RowCell]) -> FoundRow | None:
+        *outer, inner = segments
+        for text in outer:
+            group = _GROUPS.match(text)
+            if group and group.key in _CHILD_GROUPS:
+                self.group = group.key
+        match = _APPLICATION_ROWS.match(inner)
+        if match is None:
+            group = _GROUPS.match(inner)
+            if group and group.key == "other":
+                # The 2019 template's （六）其他处理 is a row of its own, without sub-items.
+                match = LabelMatch("other.total", group.official, group.exact, group.score)
+            else:
+                return None
+        if not match.exact:
+            self.result.variant(match, inner, "row label")
+        self._note_child(row, match.key, outer)
+        self.section = APPLICATIONS
+        found = FoundRow(APPLICATIONS, match.key, inner, values, row, len(s.APPLICANT_COLUMNS), match=match)
+        self.result.rows.append(found)
+        if match.key.startswith("other.") and match.key != "other.total":
+            self.result.votes[s.T2021] += 1
+        elif match.key == "other.total":
+            self.result.votes[s.T2019] += 1
+        if not found.complete:
+            self.pending = found
+        return found
+
+    def _note_child(self, row: Row, key: str, outer: list[str]) -> None:
+        """Track numbered sub-rows; one printed flush left without its parent is a split row."""
+        group = key.split(".")[0]
+        if group not in _CHILD_GROUPS or key == "other.total":
+            self.group = None
+            return
+        if not row.from_text or outer:
+            self.child_indents.append(row.indent)
+            self.group = group
+            return
+        if row.indent == 0 and self.child_indents and min(self.child_indents) > 0:
+            parent = next(g.label for g in s.GROUPS if g.key == group)
+            self.result.findings.append({
+                "kind": "split_row",
+                "detail": f"row '{row.cells[0].text}' of {parent} stands on its own line without its parent label",
+                "key": f"applications.{key}.all",
+            })
+        self.child_indents.append(row.indent)
+        self.group = group
+
+    def _unmatched(self, row: Row, labels: list[RowCell], values: list[RowCell]) -> None:
+        label = " ".join(c.text for c in labels)
+        numeric = [c for c in values if c.value.is_value]
+        if self.section in (ACTIVE, APPLICATIONS) and numeric and len(label) <= 40:
+            self.result.findings.append({
+                "kind": "extra_row",
+                "detail": f"row '{label}' in table {'二' if self.section == ACTIVE else '三'} is not in the template; "
+                          f"values {[c.text for c in values]} kept out of the metrics",
+            })
+
+    # --- rows of labels only: headings, headers, parent labels, labels whose values follow ------
+
+    def _labels_only(self, row: Row, labels: list[RowCell]) -> None:
+        texts = [c.text for c in labels]
+        if (self._heading(texts) or self._active_header(labels) or self._appeal_header(labels)
+                or self._applicant_header(labels)):
+            self.dangling = ""
+            return
+        segments = [seg for text in texts for seg in label_segments(text)]
+        for text in segments:
+            group = _GROUPS.match(text)
+            if group and group.key in _CHILD_GROUPS:
+                self.group = group.key
+        candidate = self._match_application(row, segments, []) if self.section != ACTIVE else None
+        if candidate is None and self.section != APPLICATIONS:
+            candidate = self._match_active(row, segments[-1], [])
+            if candidate is not None:
+                candidate.expected = len(self.active_columns) if self.active_columns else 1
+        if candidate is not None:
+            self.pending = candidate
+            self.dangling = ""
+            return
+        is_group = any(_GROUPS.match(t) for t in segments)
+        self.dangling = "" if is_group or len(texts[-1]) > 40 else texts[-1]
+
+    def _heading(self, texts: list[str]) -> bool:
+        if len(texts) != 1 or len(texts[0]) > 40:
+            return False
+        core = normalize_label(texts[0])
+        for heading, section in _SECTION_HEADINGS:
+            if heading in core:
+                self.section = section
+                self.pending = None
+                return True
+        return False
+
+    def _active_header(self, labels: list[RowCell]) -> bool:
+        matches = [(c, _ACTIVE_COLUMNS.match(c.text)) for c in labels if not c.carried]
+        matched = [(c, m) for c, m in matches if m is not None]
+        if not matched:
+            return False
+        columns = []
+        for cell, match in matched:
+            template, column, _ = match.key.split(":", 2)
+            if not match.exact:
+                self.result.variant(match, cell.text, "column header")
+            if column in _TEMPLATE_COLUMNS:
+                self.result.votes[_TEMPLATE_COLUMNS[column]] += 1
+            columns.append((column, cell.text))
+        self.active_columns = columns
+        self.section = ACTIVE
+        return True
+
+    def _applicant_header(self, labels: list[RowCell]) -> bool:
+        matched = [(c, _APPLICANT_COLUMNS.match(c.text)) for c in labels]
+        matched = [(c, m) for c, m in matched if m is not None]
+        if len(matched) < 2 or (self.section == APPEALS and not any(m.key == "natural_person" for _, m in matched)):
+            return False
+        for cell, match in matched:
+            if match.key in ("org", "applicants"):
+                continue
+            self.applicant_cols.setdefault(match.key, cell.col)
+        if len(self.applicant_cols) == len(s.APPLICANT_COLUMNS) and len(set(self.applicant_cols.values())) == len(
+            self.applicant_cols
+        ):
+            self.result.applicant_order = sorted(self.applicant_cols, key=self.applicant_cols.__getitem__)
+        self.section = APPLICATIONS
+        return True
+
+    def _appeal_header(self, labels: list[RowCell]) -> bool:
+        groups = [(c, _APPEAL_GROUPS.match(c.text)) for c in labels]
+        groups = [(c, m) for c, m in groups if m is not None]
+        columns = [m for m in (_APPEAL_COLUMNS.match(c.text) for c in labels) if m is not None]
+        if not groups and len(columns) < 4:
+            return False
+        by_key = {m.key: c.col for c, m in groups}
+        if by_key.get("litigation_after_review", 1) < by_key.get("litigation_direct", 0):
+            self.result.appeal_order = [f"{g}.{c.key}" for g in ("review", "litigation_after_review",
+                                                                  "litigation_direct") for c in s.APPEAL_COLUMNS]
+        self.section = APPEALS
+        return True
+
+    # --- rows of values only: values that continue a row, or table 四's data row ---------------
+
+    def _values_only(self, row: Row, values: list[RowCell]) -> None:
+        if not values:
+            return
+        if self.pending is not None and not self.pending.complete:
+            need = self.pending.expected - len(self.pending.cells)
+            self.pending.cells.extend(values[:need])
+            if self.pending.complete:
+                self.pending = None
+            return
+        if self.section == APPEALS:
+            self._appeal_values(row, values)
+
+    def _appeal_values(self, row: Row, values: list[RowCell]) -> None:
+        existing = next((r for r in self.result.rows if r.table == APPEALS), None)
+        if existing is None:
+            self.result.rows.append(FoundRow(APPEALS, "appeals", "", list(values), row, _APPEAL_CELLS))
+        elif not existing.complete:
+            existing.cells.extend(values[: _APPEAL_CELLS - len(existing.cells)])
+        elif all(c.value.number == 0 for c in existing.cells) and any(c.value.number for c in values):
+            # An all-blank row before the real one is a spacer the page left in.
+            existing.cells, existing.row = list(values), row
+
+
+def extract(rows: list[Row]) -> Extraction:
+    """Find the template's rows in ``rows``."""
+    return Extractor().run(rows)

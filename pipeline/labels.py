@@ -1,0 +1,89 @@
+"""Match printed labels against the template's official labels.
+
+Labels are compared after removing what varies without meaning: whitespace, full-width forms,
+punctuation, numbering (（一）/(一)/一、/1./①) and parenthetical notes.  What still differs but is
+close (``本年度止件数`` for ``本年废止件数``) is accepted as a variant and reported.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+# Below this similarity (0–100) two labels are different labels, not a typo of one another.
+VARIANT_THRESHOLD = 80
+# Labels this short match only exactly: one wrong character is a different word.
+MIN_FUZZY_LENGTH = 4
+
+_CIRCLED = re.compile(r"^[\u2460-\u2473\u2776-\u277f]")
+_NUMBERING = re.compile(r"^(?:第?[一二三四五六七八九十]+[、.,．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.,．])")
+_PARENTHETICAL = re.compile(r"[(（][^()（）]*[)）]")
+_PUNCTUATION = re.compile(r"[\s\"'“”‘’、，,。.．:：;；/／\\\-—_·•*＊【】\[\]《》<>〈〉「」|｜!！?？]+")
+
+
+def normalize_label(text: str) -> str:
+    """The comparable core of a label."""
+    # Circled numbers (①) must go before NFKC turns them into bare digits glued to the label.
+    text = _CIRCLED.sub("", text.strip())
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(text.split())
+    previous = None
+    while previous != text:
+        previous = text
+        text = _NUMBERING.sub("", text)
+    text = _PARENTHETICAL.sub("", text)
+    return _PUNCTUATION.sub("", text)
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    """The official label a printed one was matched to; ``exact`` is False for variants."""
+
+    key: str
+    official: str
+    exact: bool
+    score: float
+
+
+class LabelIndex:
+    """Official labels (with accepted aliases) of one kind, ready for matching."""
+
+    def __init__(self, entries: dict[str, tuple[str, ...]]) -> None:
+        self._by_core: dict[str, tuple[str, str]] = {}
+        for key, labels in entries.items():
+            for label in labels:
+                core = normalize_label(label)
+                if core:
+                    self._by_core.setdefault(core, (key, labels[0]))
+        self._cores = list(self._by_core)
+
+    def match(self, text: str) -> LabelMatch | None:
+        """The best official label for ``text``, or None when nothing is close enough."""
+        core = normalize_label(text)
+        if not core:
+            return None
+        if core in self._by_core:
+            key, official = self._by_core[core]
+            return LabelMatch(key, official, True, 100.0)
+        if len(core) < MIN_FUZZY_LENGTH:
+            return None
+        best = process.extractOne(core, self._cores, scorer=fuzz.ratio, score_cutoff=VARIANT_THRESHOLD)
+        if best is None:
+            return None
+        key, official = self._by_core[best[0]]
+        if len(best[0]) < MIN_FUZZY_LENGTH:
+            return None
+        return LabelMatch(key, official, False, best[1])
+
+
+_SEGMENT_START = re.compile(
+    r"(?=[(（][一二三四五六七八九十]{1,3}[)）])|(?=(?<![\d.．])\d{1,2}[.．、](?!\d))|(?=(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}、)"
+)
+
+
+def label_segments(text: str) -> list[str]:
+    """Split a cell that glues a parent and a child label (``三、本年度办理结果（一）予以公开``)."""
+    return [part for part in _SEGMENT_START.split(text.strip()) if part.strip()]
