@@ -77,9 +77,8 @@ def _active(result: Assembly, row: FoundRow) -> None:
     definition = next(r for r in s.ACTIVE_ROWS if r.key == row.key)
     defaults = [(c.key, c.label) for c in definition.columns.get(result.template, ())]
     columns = row.columns or defaults
-    if not all(f"active.{row.key}.{col}" in s.SCHEMA.by_key for col, _ in columns) or len(row.cells) < len(columns) < len(
-        defaults
-    ):
+    header_fits = all(f"active.{row.key}.{col}" in s.SCHEMA.by_key for col, _ in columns)
+    if not header_fits or len(row.cells) < len(columns) < len(defaults):
         columns = defaults
     keys = [f"active.{row.key}.{col}" for col, _ in columns]
     _assign(result, row, keys, [label for _, label in columns])

@@ -292,7 +292,7 @@ class Extractor:
             return False
         columns = []
         for cell, match in matched:
-            template, column, _ = match.key.split(":", 2)
+            column = match.key.split(":", 2)[1]
             if not match.exact:
                 self.result.variant(match, cell.text, "column header")
             if column in _TEMPLATE_COLUMNS:

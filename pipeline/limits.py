@@ -51,9 +51,9 @@ def check_archive(archive: zipfile.ZipFile, what: str) -> None:
         )
 
 
-def deadline(seconds: float = READ_SECONDS) -> float:
+def deadline() -> float:
     """The monotonic time by which a read that starts now must finish."""
-    return time.monotonic() + seconds
+    return time.monotonic() + READ_SECONDS
 
 
 def check_deadline(due: float, what: str) -> None:

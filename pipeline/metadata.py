@@ -10,13 +10,13 @@ from .gazetteer import locate
 
 _REPORT_WORDS = ("年度报告", "年报")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
-              "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_DIGITS = dict(zip("〇○零ＯO一二三四五六七八九", "00000123456789", strict=True))
 _CN_YEAR = re.compile(r"([二][〇○零Ｏ0O][一二三四五六七八九〇○零Ｏ0O]{2})\s*年")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_CN_DATE = re.compile(r"[\d〇○零一二三四五六七八九十]+年.+月.+日")
 _PERIOD = re.compile(r"统计期限[^。]{0,10}?((?:19|20)\d{2})年")
-_ORG_WORDS = ("政府", "办公室", "办公厅", "委员会", "局", "厅", "署", "院", "中心", "管委会", "街道", "镇", "乡", "公司",
-              "委", "办", "部", "所", "队", "站", "馆")
+_ORG_WORDS = ("政府", "办公室", "办公厅", "委员会", "局", "厅", "署", "院", "中心", "管委会", "街道", "镇", "乡",
+              "公司", "委", "办", "部", "所", "队", "站", "馆")
 _BARE_REGION = re.compile(r"^.{1,12}?(?:自治州|自治县|自治旗|综合实验区|新区|地区|林区|省|市|区|县|旗|盟)$")
 _PUBLISHED_FIELDS = ("发布日期", "发布时间", "发文日期", "成文日期")
 
@@ -104,7 +104,8 @@ def report_org(title: str | None, paragraphs: list[str]) -> str | None:
 
 def _org_from_title(title: str) -> str | None:
     text = "".join(title.split())
-    match = re.match(r"^(?:(?:19|20)\d{2}|[二][〇○零0O][^年]{2})年度?(.+?)(?:关于)?(?:政府信息公开|政务公开|信息公开)", text)
+    match = re.match(r"^(?:(?:19|20)\d{2}|[二][〇○零0O][^年]{2})年度?(.+?)(?:关于)?(?:政府信息公开|政务公开|信息公开)",
+                     text)
     if match:
         return match.group(1) or None
     match = re.match(r"^(.+?)(?:关于)?(?:(?:19|20)\d{2}|[二][〇○零0O].{2})年", text)
@@ -117,7 +118,7 @@ def _signature(paragraphs: list[str]) -> str | None:
     """The body named above the closing date (``XX区人民政府`` / ``2023年1月20日``)."""
     tail = [" ".join(p.split()) for p in paragraphs[-8:]]
     for i in range(len(tail) - 1, 0, -1):
-        if _DATE.fullmatch(tail[i].replace(" ", "")) or re.fullmatch(r"[\d〇○零一二三四五六七八九十]+年.+月.+日", tail[i]):
+        if _DATE.fullmatch(tail[i].replace(" ", "")) or _CN_DATE.fullmatch(tail[i]):
             candidate = tail[i - 1]
             if len(candidate) <= 30 and any(word in candidate for word in _ORG_WORDS):
                 return candidate

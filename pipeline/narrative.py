@@ -16,8 +16,9 @@ _CLAUSE_END = r"[^。；;，,、\d]"
 
 def _sum(prefix: str) -> Callable[[Metrics], float | None]:
     def total(metrics: Metrics) -> float | None:
-        keys = [k for k in metrics if k.startswith(prefix) and k.endswith(".all") and k != "applications.other.total.all"]
-        if prefix == "applications.other." and "applications.other.total.all" in metrics:
+        keys = [k for k in metrics if k.startswith(prefix) and k.endswith(".all")]
+        if "applications.other.total.all" in keys:
+            # The 2019 template's single （六） row is already the total of its kind.
             keys = ["applications.other.total.all"]
         return sum(metrics[k] for k in keys) if keys else None
     return total
@@ -45,8 +46,9 @@ _CLAIMS: tuple[tuple[str, Callable[[Metrics], float | None], str], ...] = (
      "行政诉讼 总计"),
 )
 _RECEIVED = re.compile(r"(?:受理|收到|新收|接收)[^。；;，,\d]{0,16}?申请[^。；;，,\d]{0,8}?(\d+)\s*件")
-_NONE_CLAIM = re.compile(r"(?<!未经)(?:没有|未|无)(?!法)(?:发生|出现|收到|产生|有|被)?[^。；;]{0,30}?(行政复议|行政诉讼|复议|诉讼)"
-                         r"[^。；;]{0,12}")
+_NONE_CLAIM = re.compile(
+    r"(?<!未经)(?:没有|未|无)(?!法)(?:发生|出现|收到|产生|有|被)?[^。；;]{0,30}?(行政复议|行政诉讼|复议|诉讼)[^。；;]{0,12}"
+)
 
 
 def check_narrative(paragraphs: list[str], metrics: Metrics) -> list[dict]:

@@ -20,9 +20,10 @@ from ..errors import ParseError
 # A span larger than this is a typo or an attack, not a table layout.
 MAX_SPAN = 200
 
-_BLOCK_TAGS = frozenset(
-    ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section", "article", "header", "footer", "blockquote", "pre", "address", "center", "form", "hr", "br", "tr", "caption", "title"]
-)
+_BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section", "article",
+    "header", "footer", "blockquote", "pre", "address", "center", "form", "hr", "br", "tr", "caption", "title",
+})
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "select", "button", "textarea")
 _CHROME = re.compile(
     r"^(nav|menu|header|head|footer|foot|bottom|breadcrumb|crumbs?|position|location|dqwz|wzdh|share|"
@@ -91,7 +92,7 @@ def page_metadata(root: lxml.html.HtmlElement) -> dict[str, str]:
 
 
 def _classes(element: lxml.html.HtmlElement) -> list[str]:
-    return (element.get("class") or "").split() + [element.get("id") or ""]
+    return [*(element.get("class") or "").split(), element.get("id") or ""]
 
 
 def article_body(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
@@ -100,12 +101,12 @@ def article_body(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     if body is None:
         body = root
     for element in list(body.iter(etree.Element)):
-        if element.tag in ("nav", "footer", "aside") or (
+        chrome = element.tag in ("nav", "footer", "aside") or (
             element.tag != "body" and any(_CHROME.match(c) for c in _classes(element) if c)
-        ):
-            # A "chrome" element that holds a data table is a mislabelled article, not chrome.
-            if element.getparent() is not None and not element.xpath(".//table//td"):
-                element.drop_tree()
+        )
+        # A "chrome" element that holds a data table is a mislabelled article, not chrome.
+        if chrome and element.getparent() is not None and not element.xpath(".//table//td"):
+            element.drop_tree()
     best, best_len = body, 0
     for element in body.iter("div", "td", "article", "section", "span"):
         if any(_ARTICLE.match(c) for c in _classes(element) if c):
