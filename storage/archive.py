@@ -57,7 +57,7 @@ class Archive:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.db: sqlite_utils.Database = open_archive(self.path)
-        with self._write():
+        with self.transaction():
             load_schema_metrics(self.db)
             ensure_views(self.db)
 
@@ -72,7 +72,7 @@ class Archive:
         self.close()
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite_utils.Database]:
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
         """One transaction; any SQLite failure becomes a one-line :class:`ArchiveError`."""
         try:
             with transaction(self.db) as db:
@@ -94,7 +94,7 @@ class Archive:
                 json.dumps(list(site.get("start_urls") or []), ensure_ascii=False),
                 json.dumps(extra, ensure_ascii=False, default=str), utcnow(),
             ))
-        with self._write() as db:
+        with self.transaction() as db:
             db.conn.executemany(
                 "INSERT INTO sites (id, name, region_code, start_urls, extra, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET name = excluded.name, region_code = excluded.region_code, "
@@ -102,9 +102,14 @@ class Archive:
                 rows,
             )
 
+    def add_site(self, site_id: str) -> None:
+        """Make sure a site with this id exists (a bare row, if it is new)."""
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO sites (id, updated_at) VALUES (?, ?)", [site_id, utcnow()])
+
     def start_run(self, site_ids: list[str] | None = None) -> int:
         """Open a ``crawl_runs`` row with status ``running``; return its id."""
-        with self._write() as db:
+        with self.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO crawl_runs (started_at, status, site_ids) VALUES (?, 'running', ?)",
                 [utcnow(), json.dumps(site_ids, ensure_ascii=False) if site_ids is not None else None],
@@ -113,7 +118,7 @@ class Archive:
 
     def finish_run(self, run_id: int, status: str, stats: dict) -> None:
         """Close a run.  Document counts the crawler does not give are counted from ``changes``."""
-        with self._write() as db:
+        with self.transaction() as db:
             counted = dict(db.execute(
                 "SELECT kind, count(*) FROM changes WHERE run_id = ? GROUP BY kind", [run_id]
             ).fetchall())
@@ -215,7 +220,7 @@ class Archive:
         """The transaction of ``record_fetch``: ``parsed`` may be None when the bytes were already stored."""
         fetched_at = fetched_at or utcnow()
         headers = {k.lower(): v for k, v in (headers or {}).items()}
-        with self._write():
+        with self.transaction():
             document = self._document(url)  # again, inside the lock: another writer may have recorded it
             if parsed is None and not self._has_version(document, digest):
                 parsed = parse_report(body, url)
@@ -328,7 +333,7 @@ class Archive:
     def record_not_modified(self, url: str, run_id: int | None = None) -> None:
         """A 304 for ``url``: it is still there, unchanged (and back, if it had been removed)."""
         now = utcnow()
-        with self._write() as db:
+        with self.transaction() as db:
             document = self._document(url)
             if document is None:
                 return
@@ -352,7 +357,7 @@ class Archive:
         as a run; a second call in the same run does not count twice.
         """
         now = utcnow()
-        with self._write() as db:
+        with self.transaction() as db:
             document = self._document(url)
             if document is None or document["removed_at"] is not None:
                 return None
