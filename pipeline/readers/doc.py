@@ -23,6 +23,9 @@ from . import docx
 
 INSTALL_HINT = "install LibreOffice (soffice) to read DOC/WPS reports, e.g. apt-get install libreoffice-writer-nogui"
 _NOT_REPORTS = ("xls", "ppt")
+# Without a forced import filter LibreOffice reads an unrecognised DOC as plain text and
+# "converts" its bytes into gibberish; Works files (wps) are left to its own detection.
+_IMPORT_FILTERS = {"doc": ["--infilter=MS Word 97"]}
 
 
 def read(data: bytes) -> Document:
@@ -54,6 +57,7 @@ def convert_to_docx(data: bytes, soffice: str, kind: str = "doc") -> bytes:
             soffice,
             f"-env:UserInstallation={Path(work, 'profile').as_uri()}",
             "--headless", "--norestore", "--nolockcheck",
+            *_IMPORT_FILTERS.get(kind, []),
             "--convert-to", "docx:MS Word 2007 XML",
             "--outdir", work,
             str(source),

@@ -1,0 +1,103 @@
+"""DOCX reader on real files: merged cells on the true grid, body order, limits."""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import docx
+import pytest
+from PIL import Image
+
+from pipeline import limits
+from pipeline.document import Paragraph, Table
+from pipeline.errors import ParseError
+from pipeline.readers import docx as docx_reader
+from pipeline.readers import read_document
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "attachments"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+
+
+def merged_labels() -> bytes:
+    return (FIXTURES / "merged_labels.docx").read_bytes()
+
+
+def test_vertically_merged_labels_are_one_cell():
+    table = read_document(merged_labels()).tables[0]
+    outcome = table.rows[2][0]
+    assert outcome.text == "三、本年度办理结果"
+    assert (outcome.row, outcome.col, outcome.rowspan, outcome.colspan) == (2, 0, 22, 1)
+    assert all(row[0] is outcome for row in table.rows[2:])
+    withheld = [row for row in table.rows if row[1].text == "（三）不予公开"]
+    assert len(withheld) == 8
+    assert len({id(row[1]) for row in withheld}) == 1
+    assert [c.text for c in withheld[-1][2:]] == ["8.属于行政查询事项", "10", "0", "10"]
+
+
+def test_horizontal_merges_keep_their_columns():
+    table = read_document(merged_labels()).tables[0]
+    corner, applicants = table.rows[0]
+    assert (corner.rowspan, corner.colspan) == (2, 3)
+    assert (applicants.col, applicants.colspan, applicants.text) == (3, 3, "申请人情况")
+    assert [c.text for c in table.rows[1][1:]] == ["自然人", "法人或其他组织", "总计"]
+    granted = table.rows[2][1]
+    assert (granted.text, granted.col, granted.colspan) == ("（一）予以公开", 1, 2)
+
+
+def test_body_order_and_core_title():
+    document = read_document(merged_labels())
+    assert document.kind == "docx"
+    assert document.title == "示例区2023年政府信息公开工作年度报告"
+    kinds = [type(b).__name__ for b in document.blocks]
+    assert kinds == ["Paragraph", "Paragraph", "Paragraph", "Table", "Paragraph"]
+    assert document.blocks[2] == Paragraph("三、收到和处理政府信息公开申请情况")
+
+
+@pytest.mark.skipif(not (CORPUS / "dev-13-docx-2024.docx").exists(), reason="shared corpus not present")
+def test_corpus_docx_values():
+    document = read_document((CORPUS / "dev-13-docx-2024.docx").read_bytes())
+    assert len(document.tables) == 3
+    outcome = document.tables[1]
+    total = next(row for row in outcome.rows if row[1].text == "（七）总计")
+    assert [c.text for c in total[2:]] == ["36", "4", "0", "0", "2", "1", "43"]
+    review = document.tables[2]
+    assert [c.text for c in review.rows[-1]][:5] == ["1", "1", "0", "0", "2"]
+
+
+def test_pictures_are_counted():
+    picture = BytesIO()
+    Image.new("RGB", (40, 30), "white").save(picture, "PNG")
+    document = docx.Document()
+    document.add_paragraph("表格见下图")
+    document.add_picture(picture)
+    data = BytesIO()
+    document.save(data)
+    read = docx_reader.read(data.getvalue())
+    assert read.images == 1
+    assert read.tables == []
+
+
+def test_zip_bomb_is_refused(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_UNZIPPED_BYTES", 1024 * 1024)
+    data = BytesIO()
+    with zipfile.ZipFile(BytesIO(merged_labels())) as source, zipfile.ZipFile(data, "w") as bomb:
+        for member in source.infolist():
+            bomb.writestr(member, source.read(member))
+        bomb.writestr("word/media/padding.bin", b"\0" * (2 * 1024 * 1024), zipfile.ZIP_DEFLATED)
+    with pytest.raises(ParseError, match="ZIP bomb"):
+        read_document(data.getvalue())
+
+
+def test_damaged_package_is_a_parse_error():
+    data = merged_labels()
+    with pytest.raises(ParseError, match="DOCX"):
+        docx_reader.read(data[: len(data) // 2])
+
+
+def test_table_grid_is_rectangular_in_every_row():
+    table: Table = read_document(merged_labels()).tables[0]
+    for r, row in enumerate(table.rows):
+        assert sum(c.colspan for c in row) == 6
+        assert all(c.row <= r < c.row + c.rowspan for c in row)

@@ -1,0 +1,154 @@
+"""PDF reader on real files: the shared corpus and the generated fixtures."""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from pathlib import Path
+from types import ModuleType
+
+import pdfplumber
+import pytest
+
+from pipeline import limits
+from pipeline.document import Document, Table
+from pipeline.errors import ParseError
+from pipeline.readers import pdf, read_document
+from pipeline.readers.grid import clean_text, join_lines
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "attachments"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not beside the repository")
+
+
+def load_make_fixtures() -> ModuleType:
+    """The fixture generator, whose row labels and values the tests check against."""
+    spec = importlib.util.spec_from_file_location("make_fixtures", FIXTURES / "make_fixtures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def read_fixture(name: str) -> Document:
+    return read_document((FIXTURES / name).read_bytes())
+
+
+def row_texts(table: Table, label: str) -> list[str]:
+    """The texts of the first row that has a cell reading ``label``."""
+    for row in table.rows:
+        if any(cell.text == label for cell in row):
+            return [cell.text for cell in row]
+    raise AssertionError(f"no row labelled {label}")
+
+
+def outcome_table(document: Document) -> Table:
+    return next(t for t in document.tables if any(c.text == "三、本年度办理结果" for r in t.rows for c in r))
+
+
+@needs_corpus
+def test_word_export_tables_keep_values_and_spans():
+    document = read_document((CORPUS / "dev-11-pdf-2019.pdf").read_bytes())
+    table = outcome_table(document)
+    assert row_texts(table, "（七）总计")[-7:] == ["11", "0", "0", "0", "0", "1", "12"]
+    assert row_texts(table, "四、结转下年度继续办理")[-7:] == ["1", "0", "0", "0", "0", "0", "1"]
+    label = next(c for r in table.rows for c in r if c.text == "三、本年度办理结果")
+    # The label spans from （一）予以公开 to （七）总计 across the page break: 20 grid rows.
+    assert label.rowspan == 20
+    review = document.tables[-1]
+    assert [c.text for c in review.rows[-1]] == ["0"] * 11 + ["1", "0", "0", "1"]
+
+
+@needs_corpus
+def test_wps_export_joins_labels_cut_by_page_break():
+    document = read_document((CORPUS / "real" / "huaian-2024.pdf").read_bytes())
+    table = outcome_table(document)
+    rows = {row[2].text: row for row in table.rows if len(row) > 3}
+    cut = rows["2.没有现成信息需要另行制作"]
+    assert cut[1].text == "（四）无法提供"
+    assert cut[1] is rows["1.本机关不掌握相关政府信息"][1]
+    assert [c.text for c in cut[3:]] == ["11", "0", "0", "0", "0", "0", "11"]
+    assert row_texts(table, "（七）总计")[-7:] == ["2932", "53", "0", "0", "61", "4", "3050"]
+    active = document.tables[0]
+    assert row_texts(active, "行政处罚") == ["行政处罚", "3985758"]
+    assert row_texts(active, "行政事业性收费") == ["行政事业性收费", "96171.6"]
+    assert not any(p.strip("- ").isdigit() for p in document.paragraphs)
+    assert any("全年收取政府信息公开信息处理费 3940 元" in p for p in document.paragraphs)
+
+
+def test_fixture_table_really_spans_two_pages():
+    with pdfplumber.open(FIXTURES / "two_page_table.pdf") as document:
+        assert [bool(page.find_tables()) for page in document.pages] == [True, True]
+
+
+def test_table_over_page_break_is_one_grid_without_repeated_header():
+    fixtures = load_make_fixtures()
+    HEADER_ROWS, OUTCOME_ROWS = fixtures.HEADER_ROWS, fixtures.OUTCOME_ROWS
+    document = read_fixture("two_page_table.pdf")
+    assert len(document.tables) == 1
+    table = document.tables[0]
+    assert len(table.rows) == HEADER_ROWS + len(OUTCOME_ROWS)
+    for index, row in enumerate(table.rows[HEADER_ROWS:]):
+        assert [c.text for c in row[-3:]] == [str(v) for v in fixtures.outcome_values(index)]
+        assert row[-4].text == OUTCOME_ROWS[index][1]
+    label = table.rows[HEADER_ROWS][0]
+    assert label.text == "三、本年度办理结果"
+    assert label.rowspan == len(OUTCOME_ROWS)
+    assert all(row[0] is label for row in table.rows[HEADER_ROWS:])
+    assert not any(p in ("- 1 -", "- 2 -") for p in document.paragraphs)
+
+
+def test_table_without_ruling_lines_becomes_tab_separated_lines():
+    document = read_fixture("borderless.pdf")
+    assert document.tables == []
+    assert "规章\t1\t0\t11" in document.paragraphs
+    assert "行政规范性文件\t8\t26\t66" in document.paragraphs
+    assert "二、主动公开政府信息情况" in document.paragraphs
+
+
+def test_scanned_pdf_is_image_only():
+    document = read_fixture("scan.pdf")
+    assert document.images == 1
+    assert document.tables == []
+    assert document.text() == ""
+
+
+def test_billion_page_pdf_is_refused_at_once():
+    started = time.monotonic()
+    with pytest.raises(ParseError, match="1000000000 pages"):
+        read_fixture("billion_pages.pdf")
+    assert time.monotonic() - started < 2
+
+
+def test_truncated_pdf_is_a_parse_error():
+    data = (FIXTURES / "two_page_table.pdf").read_bytes()[:400]
+    with pytest.raises(ParseError):
+        pdf.read(data)
+
+
+def test_oversized_file_is_refused(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(ParseError, match="limit"):
+        read_fixture("borderless.pdf")
+
+
+def test_slow_read_is_stopped(monkeypatch):
+    monkeypatch.setattr(limits, "READ_SECONDS", -1.0)
+    with pytest.raises(ParseError, match="took longer"):
+        read_fixture("borderless.pdf")
+
+
+@pytest.mark.parametrize(
+    ("text", "top", "expected"),
+    [("- 4 -", 800, True), ("—12—", 800, True), ("第 3 页 共 6 页", 20, True), ("4", 400, False),
+     ("- 4 -", 400, False), ("2024年", 800, False)],
+)
+def test_page_numbers_only_in_margins(text, top, expected):
+    line = pdf.Line(text, 280, top, 300, top + 10, 10, 0)
+    assert pdf.is_page_number(line, page_height=842) is expected
+
+
+def test_text_cleaning_fixes_radicals_and_cjk_gaps():
+    assert clean_text("⽂件 结 果 2024 年") == "文件结果 2024 年"
+    assert join_lines(["三、", "本", "年度", "办理结果"]) == "三、本年度办理结果"
+    assert join_lines(["96171.", "6"]) == "96171.6"
+    assert join_lines(["Email", "address"]) == "Email address"
