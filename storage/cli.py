@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
 
 import click
+from datasette.cli import serve as datasette_serve
 
 from .archive import Archive, ArchiveError
 from .changes import list_changes
@@ -141,11 +141,11 @@ def serve(db_path: Path, host: str, port: int, metadata_out: Path | None) -> Non
         metadata_path = Path(folder) / "metadata.json"
         metadata_path.write_text(text, encoding="utf-8")
         # Datasette reads a mutable file through mode=ro connections, so a crawl can keep writing (WAL).
-        command = [
-            sys.executable, "-m", "datasette", "serve", str(db_path), "--metadata", str(metadata_path),
-            "--host", host, "--port", str(port), "--setting", "sql_time_limit_ms", "5000",
-        ]
-        sys.exit(subprocess.call(command))
+        datasette_serve.main(
+            [str(db_path), "--metadata", str(metadata_path), "--host", host, "--port", str(port),
+             "--setting", "sql_time_limit_ms", "5000"],
+            prog_name="datasette",
+        )
 
 
 commands: list[click.Command] = [ingest, changes, reparse, serve]

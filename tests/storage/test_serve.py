@@ -1,0 +1,96 @@
+"""``nianbao serve``: a real Datasette on a loopback port, read through its JSON API."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from archive_testing import make_report
+
+from storage.archive import Archive
+from storage.metadata import QUERIES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url: str):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def build(path: Path) -> None:
+    with Archive(path) as archive:
+        archive.upsert_sites([{"id": "yh", "name": "云湖区", "region_code": "330101"},
+                              {"id": "sx", "name": "山溪县", "region_code": "330102"}])
+        archive.record_report(site_id="yh", url="http://yh/1", body=b"1", report=make_report())
+        changed = make_report({"applications.granted.all": 10}, published="2023-05-02",
+                              findings=[{"kind": "balance_mismatch", "detail": "一+二≠七+四"}])
+        archive.record_report(site_id="yh", url="http://yh/1", body=b"2", report=changed)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    path = tmp_path_factory.mktemp("serve") / "nianbao.db"
+    build(path)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from storage.cli import serve; serve()", "--db", str(path), "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                get(f"{base}/-/versions.json")
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_tables_and_views_are_described(server):
+    meta = get(f"{server}/-/metadata.json")
+    tables = meta["databases"]["nianbao"]["tables"]
+    assert "勾稽" in meta["databases"]["nianbao"]["queries"]["failing_checks"]["title"]
+    assert "万元" in tables["metrics"]["columns"]["value"]
+    assert get(f"{server}/nianbao/schema_metrics.json?key=active.fees.amount&_shape=array")[0]["unit"] == "万元"
+
+
+def test_canned_queries_answer(server):
+    assert {query["name"] for query in get(f"{server}/nianbao.json")["queries"]} == set(QUERIES)
+    revised = get(f"{server}/nianbao/revised_reports.json?_shape=array")
+    assert [(r["key"], r["old_value"], r["new_value"]) for r in revised if r["key"] == "applications.granted.all"] == [
+        ("applications.granted.all", 9, 10)]
+    assert get(f"{server}/nianbao/failing_checks.json?_shape=array")[0]["kind"] == "balance_mismatch"
+    late = get(f"{server}/nianbao/late_reports.json?_shape=array")
+    assert [(r["published"], r["days_late"]) for r in late] == [("2023-05-02", 32)]
+    missing = get(f"{server}/nianbao/missing_reports.json?year=2022&_shape=array")
+    assert [r["site_id"] for r in missing] == ["sx"]
+    outcomes = get(f"{server}/nianbao/applications_by_outcome.json?year=2022&region=&_shape=array")
+    assert {r["outcome"]: r["applications"] for r in outcomes} == {"granted": 10}
+    found = get(f"{server}/nianbao/search_reports.json?q={urllib.parse.quote('认真贯彻')}&_shape=array")
+    assert len(found) == 2  # both versions' reports
+
+
+def test_serves_read_only(server):
+    sql = urllib.parse.quote("DELETE FROM documents")
+    with pytest.raises(urllib.error.HTTPError):
+        get(f"{server}/nianbao.json?sql={sql}")
+    assert get(f"{server}/nianbao/documents.json?_shape=array")
