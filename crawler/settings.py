@@ -1,0 +1,53 @@
+"""Scrapy settings of the nianbao crawler (``scrapy.cfg`` points here).
+
+Defaults are polite for government servers; tests and benchmarks on loopback relax them with
+``-s AUTOTHROTTLE_ENABLED=False -s DOWNLOAD_DELAY=0``, as with any Scrapy project.
+"""
+
+BOT_NAME = "nianbao"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "nianbao/0.1 (+https://github.com/nianbao/nianbao; annual-report archive)"
+ROBOTSTXT_OBEY = True
+
+# Politeness: at most 2 connections per host, AutoThrottle adapting the delay to the server's latency.
+CONCURRENT_REQUESTS = 64
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# Robustness: give up on a slow page, retry server errors and network faults with growing waits,
+# refuse absurdly large files (reports are rarely above a few MB).
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_BACKOFF_BASE = 2.0
+RETRY_BACKOFF_MAX = 60.0
+
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REDIRECT_MAX_TIMES = 5
+# Breadth-first per site keeps listings ahead of documents, so a site's report set is known early.
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SiteOriginMiddleware": 50,
+    "crawler.middlewares.BackoffMiddleware": 60,
+    "crawler.middlewares.ConditionalRequestMiddleware": 560,
+    "crawler.middlewares.EncodingMiddleware": 580,  # after decompression (590)
+}
+ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+EXTENSIONS = {"crawler.extensions.CrawlProgress": 500}
+
+# The archive (SQLite) the crawl writes to; ``nianbao crawl --db`` sets it.
+NIANBAO_DB = "nianbao.db"
+# Seconds between progress lines; 0 turns them off.
+NIANBAO_PROGRESS_INTERVAL = 10.0
