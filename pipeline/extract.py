@@ -154,6 +154,10 @@ class Extractor:
         self.pending = None
         if self._labelled_values(row, labels, values):
             return
+        if all(c.value.kind == BLANK for c in values):
+            # Empty cells after labels that name no row: a header row padded to the table's width.
+            self._labels_only(row, labels)
+            return
         if self.section == APPEALS and len(values) >= len(s.APPEAL_COLUMNS):
             self._appeal_values(row, values)
         else:
@@ -198,6 +202,8 @@ class Extractor:
             if group and group.key in _CHILD_GROUPS:
                 self.group = group.key
         match = _APPLICATION_ROWS.match(inner)
+        if match is not None and match.key == "total" and self.section == APPEALS:
+            return None  # table 四's 总计 columns, not table 三's （七）总计 row
         if match is None:
             group = _GROUPS.match(inner)
             if group and group.key == "other":

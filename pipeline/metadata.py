@@ -12,8 +12,9 @@ _REPORT_WORDS = ("年度报告", "年报")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _CN_DIGITS = dict(zip("〇○零ＯO一二三四五六七八九", "00000123456789", strict=True))
 _CN_YEAR = re.compile(r"([二][〇○零Ｏ0O][一二三四五六七八九〇○零Ｏ0O]{2})\s*年")
-_DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?")
 _CN_DATE = re.compile(r"[\d〇○零一二三四五六七八九十]+年.+月.+日")
+_SPACE_NEAR_CJK = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 _PERIOD = re.compile(r"统计期限[^。]{0,10}?((?:19|20)\d{2})年")
 _ORG_WORDS = ("政府", "办公室", "办公厅", "委员会", "局", "厅", "署", "院", "中心", "管委会", "街道", "镇", "乡",
               "公司", "委", "办", "部", "所", "队", "站", "馆")
@@ -55,18 +56,23 @@ def report_title(stated: str | None, paragraphs: list[str]) -> str | None:
             # A title broken after the body's name: "XX区人民政府办公室" / "2022年…年度报告".
             candidates.append(" ".join(paragraphs[i - 1].split()) + line)
         candidates.append(line)
-    for candidate in candidates:
-        if any(word in candidate for word in _REPORT_WORDS) and "政府信息公开" in candidate:
-            return _strip_site_suffix(candidate)
-    for candidate in candidates:
-        if any(word in candidate for word in _REPORT_WORDS):
-            return _strip_site_suffix(candidate)
-    return stated
+    scored = [(_title_score(c), -i, c) for i, c in enumerate(candidates) if any(w in c for w in _REPORT_WORDS)]
+    if not scored:
+        return stated
+    return _strip_site_suffix(max(scored)[2])
+
+
+def _title_score(candidate: str) -> int:
+    # A title names the year and the subject; a bare "政府信息公开工作年度报告" (a PDF's metadata
+    # title) is only a fallback.
+    return 2 * bool(_year_in(candidate)) + ("政府信息公开" in candidate)
 
 
 def _strip_site_suffix(title: str) -> str:
     # CMS page titles append the site: "…年度报告_XX区人民政府" or "…年度报告 - 门户网站".
-    return re.split(r"\s*[_|｜]\s*|\s+[-—]\s+", title.strip())[0].strip()
+    title = re.split(r"\s*[_|｜]\s*|\s+[-—]\s+", title.strip())[0].strip()
+    # PDF text layers put spaces around numbers ("2024 年"); Chinese titles have none.
+    return _SPACE_NEAR_CJK.sub("", title)
 
 
 def _year_in(text: str) -> int | None:

@@ -14,8 +14,8 @@ _RADICALS = {
     for cp in [*range(0x2E80, 0x2EF4), *range(0x2F00, 0x2FD6)]
     if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
 }
-_CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \u00a0]+(?=[{_CJK}])")
+CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}])[ \u00a0]+(?=[{CJK}])")
 
 
 def clean_text(text: str) -> str:

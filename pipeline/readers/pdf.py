@@ -26,7 +26,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from .. import limits
 from ..document import Block, Cell, Document, Paragraph, Table
 from ..errors import ParseError
-from .grid import clean_text, join_lines, table_from_cells
+from .grid import CJK, clean_text, join_lines, table_from_cells
 
 # Edges closer than this (points) are the same ruling line; Word and WPS exports differ by a
 # point or two between pages, and no real column is this narrow.
@@ -41,6 +41,7 @@ MAX_HEADER_ROWS = 4
 _PAGE_NUMBER = re.compile(
     r"^[-—–－‒_ ]*(第\s*\d{1,4}\s*页(\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}(\s*/\s*\d{1,4})?)[-—–－‒_ ]*$"
 )
+_GAP_NEXT_TO_CJK = re.compile(rf"(?<=[{CJK}]) +| +(?=[{CJK}])")
 _NUMBER = re.compile(r"^[-+]?[\d,.]+%?$")
 _NUMERAL = r"[一二三四五六七八九十\d]+"
 _NEW_ITEM = re.compile(rf"^(（{_NUMERAL}）|\({_NUMERAL}\)|[一二三四五六七八九十]+、|\d+[.、．])")
@@ -163,7 +164,7 @@ def _inside_any(obj: dict, bboxes: list[tuple[float, float, float, float]]) -> b
 def drawn_table(table: pdfplumber.table.Table) -> DrawnTable:
     """The boxes of a table pdfplumber found, each with its cleaned text."""
     boxes = [
-        Box(join_lines((text or "").split("\n")), *bbox)
+        Box(pdf_text(join_lines((text or "").split("\n"))), *bbox)
         for row, texts in zip(table.rows, table.extract(), strict=True)
         for bbox, text in zip(row.cells, texts, strict=True)
         if bbox is not None
@@ -179,9 +180,18 @@ def text_lines(page: pdfplumber.page.Page, index: int) -> list[Line]:
         if not chars:
             continue
         size = median(c["size"] for c in chars) or 1.0
-        text = "\t".join(clean_text(cell) for cell in _spaced_text(chars, size).split("\t"))
+        text = "\t".join(pdf_text(cell) for cell in _spaced_text(chars, size).split("\t"))
         lines.append(Line(text, found["x0"], found["top"], found["x1"], found["bottom"], size, index))
     return lines
+
+
+def pdf_text(text: str) -> str:
+    """Cleaned text of a PDF line or cell, without the gaps typesetting leaves next to ideographs.
+
+    A PDF has no spaces, only gaps; Word and WPS widen the gap between Latin and Chinese text
+    (``2024 年``), which extraction reads as a space that the author never typed.
+    """
+    return _GAP_NEXT_TO_CJK.sub("", clean_text(text))
 
 
 def _spaced_text(chars: list[dict], size: float) -> str:
