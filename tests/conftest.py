@@ -1,5 +1,5 @@
-"""Shared fixtures: where the shared development corpus and our own fixture reports live, and a
-per-style cell-accuracy tally printed at the end of the run."""
+"""Shared fixtures: where the shared development corpus lives, and a per-style cell-accuracy
+tally that the fixture-report tests fill and the terminal summary prints."""
 
 from __future__ import annotations
 
@@ -31,16 +31,22 @@ def shared_corpus(shared_dir: Path) -> Path:
     return corpus
 
 
+ACCURACY = pytest.StashKey[dict[str, list[int]]]()
+
+
 @pytest.fixture(scope="session")
 def accuracy_tally(request: pytest.FixtureRequest) -> dict[str, list[int]]:
     """``{style: [cells right, cells, reports fully right, reports]}``, printed after the run."""
-    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    yield tally
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is None or not tally:
+    return request.config.stash.setdefault(ACCURACY, defaultdict(lambda: [0, 0, 0, 0]))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """Print the per-style cell accuracy the fixture-report tests tallied, if they ran."""
+    tally = config.stash.get(ACCURACY, None)
+    if not tally:
         return
-    reporter.write_sep("-", "cell accuracy per style (fixture reports)")
-    reporter.write_line(f"{'style':<22}{'cells':>14}{'accuracy':>10}{'reports':>10}")
+    terminalreporter.write_sep("-", "cell accuracy per style (fixture reports)")
+    terminalreporter.write_line(f"{'style':<22}{'cells':>14}{'accuracy':>10}{'reports':>10}")
     for style, (right, cells, exact, reports) in sorted(tally.items()):
         share = f"{right / cells:.1%}" if cells else "-"
-        reporter.write_line(f"{style:<22}{f'{right}/{cells}':>14}{share:>10}{f'{exact}/{reports}':>10}")
+        terminalreporter.write_line(f"{style:<22}{f'{right}/{cells}':>14}{share:>10}{f'{exact}/{reports}':>10}")
