@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -178,8 +179,7 @@ class ReportsSpider(scrapy.Spider):
         """
         state = self.states[failure.request.meta["site_id"]]
         reason = f"{failure.request.url}: {_failure_reason(failure)}"
-        if failure.request.meta.get("pagination") and _http_status(failure) in (404, 410):
-            # Pagers link pages that do not exist ("1" as list.aspx?page=1); the listing is still whole.
+        if is_benign_failure(failure):
             self.logger.info("site %s: %s", state.site.id, reason)
         else:
             self.logger.warning("site %s: %s", state.site.id, reason)
@@ -245,6 +245,18 @@ def _present(requests: Iterable[Request | None]) -> Iterator[Request]:
 def _headers(response: Response) -> dict[str, str]:
     return {name.decode("latin-1"): b", ".join(values).decode("latin-1")
             for name, values in response.headers.items()}
+
+
+def is_benign_failure(failure: Failure) -> bool:
+    """A failure that says nothing about the site's health.
+
+    A refusal by robots.txt or of a redirect off the site is a rule, not a fault; a pager linking a
+    page that does not exist ("1" as ``list.aspx?page=1``) leaves the listing whole.
+    """
+    status = _http_status(failure)
+    if status is None:
+        return failure.check(IgnoreRequest) is not None
+    return bool(failure.request.meta.get("pagination")) and status in (404, 410)
 
 
 def _http_status(failure: Failure) -> int | None:
