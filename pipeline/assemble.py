@@ -12,19 +12,23 @@ from dataclasses import dataclass, field
 from . import schema as s
 from .extract import ACTIVE, APPEALS, APPLICATIONS, Extraction, FoundRow
 from .rows import RowCell
-from .values import TEXT, to_wan_yuan
+from .values import BLANK, TEXT, to_wan_yuan
 
 
 @dataclass
 class Gap:
     """A row whose cells cannot all be read: fewer printed cells than columns, or an unreadable
     one.  ``present`` holds the printed values in order (None for an unreadable cell) and
-    ``keys``/``headers`` the row's columns in order."""
+    ``keys``/``headers`` the row's columns in order.  ``aligned`` is the other reading of a text
+    row: its fields put under the header's columns by position, empty fields as blanks (0, or
+    None for a blank total)."""
 
     row: FoundRow
     keys: list[str]
     headers: list[str]
     present: list[float | None]
+    aligned: list[float | None] | None = None
+    aligned_cells: list[RowCell | None] | None = None
 
 
 @dataclass
@@ -66,25 +70,30 @@ def assemble(extraction: Extraction, template: str) -> Assembly:
             _active(result, row)
         elif row.table == APPLICATIONS:
             keys = [f"applications.{row.key}.{col}" for col in extraction.applicant_order]
-            _assign(result, row, keys, [s.SCHEMA.by_key[k].column_label for k in keys])
+            positions = [extraction.applicant_positions[c] for c in extraction.applicant_order] \
+                if extraction.applicant_positions else None
+            _assign(result, row, keys, [s.SCHEMA.by_key[k].column_label for k in keys], positions)
         elif row.table == APPEALS:
             keys = [f"appeals.{key}" for key in extraction.appeal_order]
-            _assign(result, row, keys, [s.SCHEMA.by_key[k].column_label for k in keys])
+            _assign(result, row, keys, [s.SCHEMA.by_key[k].column_label for k in keys],
+                    extraction.appeal_positions or None)
     return result
 
 
 def _active(result: Assembly, row: FoundRow) -> None:
     definition = next(r for r in s.ACTIVE_ROWS if r.key == row.key)
-    defaults = [(c.key, c.label) for c in definition.columns.get(result.template, ())]
+    defaults = [(c.key, c.label, None) for c in definition.columns.get(result.template, ())]
     columns = row.columns or defaults
-    header_fits = all(f"active.{row.key}.{col}" in s.SCHEMA.by_key for col, _ in columns)
+    header_fits = all(f"active.{row.key}.{col}" in s.SCHEMA.by_key for col, _, _ in columns)
     if not header_fits or len(row.cells) < len(columns) < len(defaults):
         columns = defaults
-    keys = [f"active.{row.key}.{col}" for col, _ in columns]
-    _assign(result, row, keys, [label for _, label in columns])
+    keys = [f"active.{row.key}.{col}" for col, _, _ in columns]
+    positions = [p for _, _, p in columns]
+    _assign(result, row, keys, [label for _, label, _ in columns], None if None in positions else positions)
 
 
-def _assign(result: Assembly, row: FoundRow, keys: list[str], headers: list[str]) -> None:
+def _assign(result: Assembly, row: FoundRow, keys: list[str], headers: list[str],
+            positions: list[int] | None) -> None:
     template_keys = {k for k in keys if k in s.SCHEMA.by_key and result.template in s.SCHEMA.by_key[k].templates}
     if not template_keys:
         result.findings.append({
@@ -92,15 +101,50 @@ def _assign(result: Assembly, row: FoundRow, keys: list[str], headers: list[str]
             "detail": f"row '{row.label}' belongs to the other template than {result.template}; values kept out",
         })
         return
-    cells = row.cells[: len(keys)]
+    cells = _fit(row.cells, len(keys))
     values = [_number(key, cell, header) for key, cell, header in zip(keys, cells, headers, strict=False)]
     if len(cells) < len(keys) or None in values:
-        result.gaps.append(Gap(row, keys, headers, values))
+        aligned_cells = _aligned(row, positions)
+        aligned = None if aligned_cells is None else [
+            _number(key, cell, header) if cell else None if is_total(key) else 0
+            for key, cell, header in zip(keys, aligned_cells, headers, strict=True)
+        ]
+        result.gaps.append(Gap(row, keys, headers, values, aligned, aligned_cells))
         return
     for key, cell, header, value in zip(keys, cells, headers, values, strict=True):
         if key in template_keys:
             result.metrics[key] = value
             result.provenance[key] = provenance(cell, row, header)
+
+
+def _fit(cells: list[RowCell], size: int) -> list[RowCell]:
+    """The row's value cells for ``size`` columns: surplus blanks right after the labels are
+    the empty halves of a merged label cell, not values."""
+    start = 0
+    while len(cells) - start > size and cells[start].value.kind == BLANK:
+        start += 1
+    return cells[start : start + size]
+
+
+def _aligned(row: FoundRow, positions: list[int] | None) -> list[RowCell | None] | None:
+    """A text row's printed cells by position under its header (None where the field is empty),
+    or None when its fields do not line up with the header."""
+    if positions is None or not row.row.from_text:
+        return None
+    printed = [c for c in row.row.cells if not c.empty_field]
+    value_cols = [c.col for c in row.cells]
+    if len(set(value_cols)) != len(value_cols) or not set(value_cols) <= set(positions) or any(
+        c.value.kind == TEXT and c.col in positions for c in printed
+    ):
+        return None
+    by_col = {c.col: c for c in printed}
+    return [by_col.get(col) for col in positions]
+
+
+def is_total(key: str) -> bool:
+    """True for the 总计 cells: a blank one there is a sum left out, not a zero."""
+    return key.endswith((".all", ".total"))
+
 
 
 def _number(key: str, cell: RowCell, header: str) -> float | None:

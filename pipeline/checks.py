@@ -15,6 +15,7 @@ from math import prod
 
 from . import schema as s
 from .assemble import Assembly, Gap, provenance
+from .rows import RowCell
 from .values import BLANK, DASH, SLASH
 
 # More placements than this (a row missing most of its cells) is guessing, not repairing.
@@ -94,21 +95,27 @@ def _filled_totals(assembly: Assembly) -> set[str]:
 def repair_gaps(assembly: Assembly) -> list[dict]:
     """Fill the gaps the equations determine uniquely; report the others as missing cells.
 
-    Gaps are solved one at a time while that makes progress, then the remaining ones jointly
-    (two rows each missing a cell of the same column only determine each other together).
+    A text row has two readings: its empty fields as blank cells under the header (accepted
+    first when every equation it enters can be checked), or its printed values in order with
+    cells missing somewhere (placements the equations decide).  Gaps are solved one at a time
+    while that makes progress, then the remaining ones jointly (two rows each missing a cell of
+    the same column only determine each other together), and last by an aligned reading that
+    contradicts nothing.
     """
-    findings = []
+    findings: list[dict] = []
     system = equations(assembly.template)
     pending = list(assembly.gaps)
     progress = True
     while pending and progress:
         progress = False
         for gap in list(pending):
-            if _repair(assembly, [gap], system, findings):
+            if _repair_aligned(assembly, gap, system, findings, verified=True) or _repair(
+                    assembly, [gap], system, findings):
                 pending.remove(gap)
                 progress = True
     if pending and _repair(assembly, pending, system, findings):
         pending = []
+    pending = [gap for gap in pending if not _repair_aligned(assembly, gap, system, findings, verified=False)]
     for gap in pending:
         findings.append({
             "kind": "missing_cell",
@@ -125,9 +132,43 @@ def _repair(assembly: Assembly, gaps: list[Gap], system: list[Equation], finding
         return False
     solution, placement = solved
     for gap in gaps:
-        _apply(assembly, gap, solution, placement)
-        findings.append({"kind": "repaired_cell", "key": gap.keys[-1], "detail": _repair_detail(gap, solution)})
+        printed = iter(gap.row.cells)
+        _apply(assembly, gap, solution, {k: next(printed) if k in placement else None for k in gap.keys})
+        if gap.aligned is not None and all(v is None or v == solution[k] for k, v in zip(gap.keys, gap.aligned,
+                                                                                        strict=True)):
+            findings += _blank_total_findings(gap, solution)
+        else:
+            findings.append({"kind": "repaired_cell", "key": gap.keys[-1], "detail": _repair_detail(gap, solution)})
     return True
+
+
+def _repair_aligned(assembly: Assembly, gap: Gap, system: list[Equation], findings: list[dict],
+                    verified: bool) -> bool:
+    """Accept a text row's positional reading if it solves and contradicts no equation;
+    ``verified`` also asks that every equation it enters could be checked."""
+    if gap.aligned is None:
+        return False
+    relevant = [e for e in system if set(e.keys) & set(gap.keys)]
+    values = {k: v for k, v in assembly.metrics.items() if k not in gap.keys}
+    values.update({k: v for k, v in zip(gap.keys, gap.aligned, strict=True) if v is not None})
+    if _propagate(values, set(gap.keys) - set(values), relevant) != "solved":
+        return False
+    checkable = [e for e in relevant if all(k in values for k in e.keys)]
+    if (verified and len(checkable) < len(relevant)) or not all(e.holds(values) for e in checkable):
+        return False
+    solution = {k: values[k] for k in gap.keys}
+    _apply(assembly, gap, solution, dict(zip(gap.keys, gap.aligned_cells or [], strict=True)))
+    findings += _blank_total_findings(gap, solution)
+    return True
+
+
+def _blank_total_findings(gap: Gap, solution: dict[str, float]) -> list[dict]:
+    return [
+        {"kind": "blank_total", "key": key,
+         "detail": f"总计 of {gap.row.label} left blank; filled with the sum of its parts, {solution[key]:g}"}
+        for key, value in zip(gap.keys, gap.aligned or [], strict=True)
+        if value is None and solution[key]
+    ]
 
 
 def _placements(gap: Gap) -> list[dict[str, float | None]]:
@@ -182,19 +223,19 @@ def _propagate(values: dict[str, float], unknown: set[str], system: list[Equatio
     return "free" if unknown else "solved"
 
 
-def _apply(assembly: Assembly, gap: Gap, solution: dict[str, float], placement: dict) -> None:
-    printed = iter(gap.row.cells)
+def _apply(assembly: Assembly, gap: Gap, solution: dict[str, float], cells: dict[str, RowCell | None]) -> None:
+    """Store a gap's solution; ``cells`` names the printed cell behind each key, if any."""
     for key, header in zip(gap.keys, gap.headers, strict=True):
-        cell = next(printed) if key in placement else None
         if assembly.template not in s.SCHEMA.by_key[key].templates:
             continue
         assembly.metrics[key] = solution[key]
-        if cell is not None and placement[key] is not None:
+        cell = cells.get(key)
+        if cell is not None and cell.value.number == solution[key]:
             assembly.provenance[key] = provenance(cell, gap.row, header)
         else:
             assembly.provenance[key] = {
-                "raw": cell.text if cell is not None else None, "kind": cell.value.kind if cell else "missing",
-                "repair": "repaired_cell", "table": gap.row.row.table, "row_label": gap.row.label,
+                "raw": cell.text if cell else None, "kind": cell.value.kind if cell else "missing",
+                "repair": "filled", "table": gap.row.row.table, "row_label": gap.row.label,
                 "column_label": header, "row": gap.row.row.index, "col": cell.col if cell else None,
             }
 

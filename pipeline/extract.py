@@ -67,7 +67,7 @@ _APPEAL_CELLS = len(s.APPEAL_GROUPS) * len(s.APPEAL_COLUMNS)
 @dataclass
 class FoundRow:
     """A template row found in the document, with its printed values in order; ``columns`` are
-    the (column key, printed header) pairs of the header above a table 二 row."""
+    the (column key, printed header, column index) of the header above a table 二 row."""
 
     table: str
     key: str
@@ -75,7 +75,7 @@ class FoundRow:
     cells: list[RowCell]
     row: Row
     expected: int
-    columns: list[tuple[str, str]] | None = None
+    columns: list[tuple[str, str, int]] | None = None
     match: LabelMatch | None = None
 
     @property
@@ -93,6 +93,8 @@ class Extraction:
     applicant_order: list[str] = field(default_factory=lambda: [c.key for c in s.APPLICANT_COLUMNS])
     appeal_order: list[str] = field(default_factory=lambda: [f"{g}.{c.key}" for g, _ in s.APPEAL_GROUPS
                                                              for c in s.APPEAL_COLUMNS])
+    applicant_positions: dict[str, int] = field(default_factory=dict)
+    appeal_positions: list[int] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
     sections: set[str] = field(default_factory=set)
 
@@ -110,7 +112,7 @@ def split_row(row: Row) -> tuple[list[RowCell], list[RowCell]]:
     such as ``未收取``, is an unreadable value, not a label); blanks and dashes after the labels
     are values meaning 0, blanks before them are merged corners.
     """
-    cells = row.cells
+    cells = [c for c in row.cells if not c.empty_field]
     first_number = next((i for i, c in enumerate(cells) if c.value.kind == NUMBER), len(cells))
     text_before = [i for i in range(first_number) if cells[i].value.kind == TEXT]
     if not text_before:
@@ -128,12 +130,14 @@ class Extractor:
     def __init__(self) -> None:
         self.result = Extraction()
         self.section: str | None = None
-        self.active_columns: list[tuple[str, str]] | None = None
+        self.active_columns: list[tuple[str, str, int]] | None = None
+        self.header_continues = False
         self.group: str | None = None
         self.pending: FoundRow | None = None
         self.dangling: str = ""
         self.child_indents: list[int] = []
         self.applicant_cols: dict[str, int] = {}
+        self.appeal_cols: set[int] = set()
 
     def run(self, rows: list[Row]) -> Extraction:
         """Extract every template row from ``rows``."""
@@ -144,7 +148,11 @@ class Extractor:
 
     def feed(self, row: Row) -> None:
         """Take one row."""
+        self.header_continues, header_continues = False, self.header_continues
         labels, values = split_row(row)
+        if not values and self._active_header(labels, header_continues):
+            self.dangling = ""
+            return
         if not labels:
             self._values_only(row, values)
             return
@@ -259,8 +267,7 @@ class Extractor:
 
     def _labels_only(self, row: Row, labels: list[RowCell]) -> None:
         texts = [c.text for c in labels]
-        if (self._heading(texts) or self._active_header(labels) or self._appeal_header(labels)
-                or self._applicant_header(labels)):
+        if self._heading(texts) or self._appeal_header(labels) or self._applicant_header(labels):
             self.dangling = ""
             return
         segments = [seg for text in texts for seg in label_segments(text)]
@@ -291,20 +298,24 @@ class Extractor:
                 return True
         return False
 
-    def _active_header(self, labels: list[RowCell]) -> bool:
+    def _active_header(self, labels: list[RowCell], continues: bool) -> bool:
+        """A header row of a table 二 block; a Word ``<p>`` soup prints it one cell per line."""
+        if len(labels) == 1 and normalize_label(labels[0].text) == "信息内容":
+            self.active_columns, self.header_continues = [], True
+            return True
         matches = [(c, _ACTIVE_COLUMNS.match(c.text)) for c in labels if not c.carried]
         matched = [(c, m) for c, m in matches if m is not None]
         if not matched:
             return False
-        columns = []
+        columns = list(self.active_columns or []) if continues else []
         for cell, match in matched:
             column = match.key.split(":", 2)[1]
             if not match.exact:
                 self.result.variant(match, cell.text, "column header")
             if column in _TEMPLATE_COLUMNS:
                 self.result.votes[_TEMPLATE_COLUMNS[column]] += 1
-            columns.append((column, cell.text))
-        self.active_columns = columns
+            columns.append((column, cell.text, cell.col))
+        self.active_columns, self.header_continues = columns, True
         self.section = ACTIVE
         return True
 
@@ -321,15 +332,20 @@ class Extractor:
             self.applicant_cols
         ):
             self.result.applicant_order = sorted(self.applicant_cols, key=self.applicant_cols.__getitem__)
+            self.result.applicant_positions = dict(self.applicant_cols)
         self.section = APPLICATIONS
         return True
 
     def _appeal_header(self, labels: list[RowCell]) -> bool:
         groups = [(c, _APPEAL_GROUPS.match(c.text)) for c in labels]
         groups = [(c, m) for c, m in groups if m is not None]
-        columns = [m for m in (_APPEAL_COLUMNS.match(c.text) for c in labels) if m is not None]
+        columns = [(c, m) for c, m in ((c, _APPEAL_COLUMNS.match(c.text)) for c in labels) if m is not None]
         if not groups and len(columns) < 4:
             return False
+        for cell, _ in columns:
+            self.appeal_cols.add(cell.col)
+        if len(self.appeal_cols) == _APPEAL_CELLS:
+            self.result.appeal_positions = sorted(self.appeal_cols)
         by_key = {m.key: c.col for c, m in groups}
         if by_key.get("litigation_after_review", 1) < by_key.get("litigation_direct", 0):
             self.result.appeal_order = [f"{g}.{c.key}" for g in ("review", "litigation_after_review",

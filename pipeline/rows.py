@@ -21,12 +21,14 @@ _WIDE_GAP = re.compile(r"\s{2,}|\u3000+")
 @dataclass
 class RowCell:
     """A cell of a row: ``col`` is its grid column or field index; ``carried`` marks a merged
-    cell that started in a row above."""
+    cell that started in a row above; ``empty_field`` an empty field of a text line, which may be
+    a blank cell or only the trace of a merged label column."""
 
     text: str
     col: int
     carried: bool
     value: Value
+    empty_field: bool = False
 
 
 @dataclass
@@ -67,14 +69,16 @@ def line_row(text: str, index: int) -> Row:
     indent = 0
     while indent < len(fields) and not fields[indent].strip():
         indent += 1
-    # An empty field in flattened text is not a cell: merged label columns and stray trailing
-    # tabs leave them everywhere, so only printed tokens count (see checks.repair for the rest).
-    cells = [
-        RowCell(piece, col, False, parse_value(piece))
-        for col, field in enumerate(fields)
-        if field.strip()
-        for piece in _split_trailing_numbers(field.strip())
-    ]
+    # An empty field in flattened text may be a blank cell or only the trace of a merged label
+    # column; it is kept, marked, for the extractor to read both ways (see checks.repair_gaps).
+    cells = []
+    for col, field in enumerate(fields):
+        if col < indent:
+            continue
+        if not field.strip():
+            cells.append(RowCell("", col, False, parse_value(""), empty_field=True))
+            continue
+        cells += [RowCell(piece, col, False, parse_value(piece)) for piece in _split_trailing_numbers(field.strip())]
     return Row(cells, None, index, indent)
 
 

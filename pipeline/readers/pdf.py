@@ -14,19 +14,16 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from io import BytesIO
 from itertools import pairwise
 from statistics import median
 
-import pdfplumber
-from pdfminer.pdftypes import resolve1
-from pdfminer.psexceptions import PSException
-from pdfplumber.utils.exceptions import PdfminerException
+import pypdfium2 as pdfium
 
 from .. import limits
 from ..document import Block, Cell, Document, Paragraph, Table
 from ..errors import ParseError
 from .grid import CJK, clean_text, join_lines, table_from_cells
+from .pdf_objects import BBox, Char, PageObjects, open_pdf, page_objects, table_cells
 
 # Edges closer than this (points) are the same ruling line; Word and WPS exports differ by a
 # point or two between pages, and no real column is this narrow.
@@ -97,91 +94,104 @@ def read(data: bytes) -> Document:
     """Parse a PDF into a :class:`Document` of paragraphs and table grids."""
     limits.check_file_size(data, "PDF")
     due = limits.deadline()
+    pdf = open_pdf(data)
     try:
-        with pdfplumber.open(BytesIO(data)) as pdf:
-            limits.check_page_count(declared_page_count(pdf))
-            title = metadata_title(pdf.doc.info)
-            pages = list(_read_pages(pdf, due))
-    except (PdfminerException, PSException) as error:
-        raise ParseError(f"not a readable PDF: {error}") from error
+        limits.check_page_count(len(pdf))
+        title = metadata_title(pdf.get_metadata_value("Title"))
+        pages = list(_read_pages(pdf, due))
+    except pdfium.PdfiumError as error:
+        raise ParseError(f"not a readable PDF ({error})") from error
+    finally:
+        pdf.close()
     items = join_page_breaks(pages)
     return Document(blocks=to_blocks(items), kind="pdf", title=title, images=sum(p.images for p in pages))
 
 
-def _read_pages(pdf: pdfplumber.PDF, due: float) -> Iterator[PageContent]:
-    for index, page in enumerate(pdf.pages):
+def _read_pages(pdf: pdfium.PdfDocument, due: float) -> Iterator[PageContent]:
+    for index in range(len(pdf)):
         limits.check_deadline(due, "PDF")
-        yield read_page(page, index)
-        page.close()
+        page = pdf[index]
+        try:
+            yield read_page(page_objects(page), index)
+        finally:
+            page.close()
 
 
-def declared_page_count(pdf: pdfplumber.PDF) -> int:
-    """The page count the PDF's page tree declares, read without walking the tree."""
-    pages = resolve1(pdf.doc.catalog.get("Pages"))
-    count = resolve1(pages.get("Count")) if isinstance(pages, dict) else None
-    return count if isinstance(count, int) else 0
+def metadata_title(title: str) -> str | None:
+    """The document-info title, unless it is a file name the exporter left there."""
+    title = clean_text(title)
+    if not title or re.search(r"^Microsoft Word|\.(docx?|wps|pdf)$", title, re.I):
+        return None
+    return title
 
 
-def metadata_title(infos: list[dict]) -> str | None:
-    """The document-info ``Title``, decoded, unless it is a file name left by the exporter."""
-    for info in infos:
-        raw = resolve1(info.get("Title"))
-        if not isinstance(raw, bytes):
-            continue
-        title = clean_text(_decode_pdf_string(raw))
-        if title and not re.search(r"^Microsoft Word|\.(docx?|wps|pdf)$", title, re.I):
-            return title
-    return None
-
-
-def _decode_pdf_string(raw: bytes) -> str:
-    # WPS writes UTF-16LE with its byte-order mark, which pdfminer leaves undecoded.
-    if raw.startswith((b"\xfe\xff", b"\xff\xfe")):
-        return raw.decode("utf-16", errors="replace")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
-def read_page(page: pdfplumber.page.Page, index: int) -> PageContent:
+def read_page(page: PageObjects, index: int) -> PageContent:
     """The ruled tables and the text lines of one page, top to bottom, page numbers dropped."""
-    tables = [t for t in page.find_tables() if max(len(row.cells) for row in t.rows) >= 2]
-    bboxes = [t.bbox for t in tables]
-    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside_any(obj, bboxes))
+    tables = [cells for cells in table_cells(page.edges) if len({round(c[0]) for c in cells}) >= 2]
+    claimed: set[int] = set()
+    drawn = []
+    for cells in tables:
+        boxes, used = _fill_cells(cells, page.chars)
+        claimed |= used
+        drawn.append(DrawnTable(tuple(boxes), *_union(cells)))
+    outside = [char for i, char in enumerate(page.chars) if i not in claimed]
     lines = [line for line in text_lines(outside, index) if not is_page_number(line, page.height)]
-    items: list[Item] = [*lines, *(drawn_table(t) for t in tables)]
+    items: list[Item] = [*lines, *drawn]
     items.sort(key=lambda item: item.top)
-    return PageContent(items=items, images=len(page.images))
+    return PageContent(items=items, images=page.images)
 
 
-def _inside_any(obj: dict, bboxes: list[tuple[float, float, float, float]]) -> bool:
-    x = (obj["x0"] + obj["x1"]) / 2
-    y = (obj["top"] + obj["bottom"]) / 2
-    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in bboxes)
+def _union(cells: list[BBox]) -> BBox:
+    return (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
 
 
-def drawn_table(table: pdfplumber.table.Table) -> DrawnTable:
-    """The boxes of a table pdfplumber found, each with its cleaned text."""
-    boxes = [
-        Box(pdf_text(join_lines((text or "").split("\n"))), *bbox)
-        for row, texts in zip(table.rows, table.extract(), strict=True)
-        for bbox, text in zip(row.cells, texts, strict=True)
-        if bbox is not None
-    ]
-    return DrawnTable(tuple(boxes), *table.bbox)
+def _fill_cells(cells: list[BBox], chars: list[Char]) -> tuple[list[Box], set[int]]:
+    """Each cell as a :class:`Box` with the text of the characters centred in it.
 
-
-def text_lines(page: pdfplumber.page.Page, index: int) -> list[Line]:
-    """The page's text lines, with a tab wherever a gap is wide enough to separate cells."""
-    lines = []
-    for found in page.extract_text_lines(return_chars=True):
-        chars = [c for c in found["chars"] if not c["text"].isspace()]
-        if not chars:
+    Returns the boxes and the indexes of the characters they took.
+    """
+    x0, top, x1, bottom = _union(cells)
+    content: dict[int, list[Char]] = {i: [] for i in range(len(cells))}
+    used = set()
+    for index, char in enumerate(chars):
+        x, y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
+        if not (x0 <= x <= x1 and top <= y <= bottom):
             continue
-        size = median(c["size"] for c in chars) or 1.0
-        text = "\t".join(pdf_text(cell) for cell in _spaced_text(chars, size).split("\t"))
-        lines.append(Line(text, found["x0"], found["top"], found["x1"], found["bottom"], size, index))
+        for i, (cx0, ctop, cx1, cbottom) in enumerate(cells):
+            if cx0 <= x <= cx1 and ctop <= y <= cbottom:
+                content[i].append(char)
+                used.add(index)
+                break
+    boxes = [Box(cell_text(content[i]), *cell) for i, cell in enumerate(cells)]
+    return boxes, used
+
+
+def cell_text(chars: list[Char]) -> str:
+    """The text of a cell: its lines joined, gaps inside a line read as spaces."""
+    return pdf_text(join_lines([_spaced_text(line, tabs=False) for line in group_lines(chars)]))
+
+
+def group_lines(chars: list[Char]) -> list[list[Char]]:
+    """Characters grouped into lines (same top within half a character), top to bottom."""
+    lines: list[list[Char]] = []
+    for char in sorted(chars, key=lambda c: (c.top, c.x0)):
+        if lines and abs(char.top - lines[-1][0].top) <= 0.5 * char.size:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    return [sorted(line, key=lambda c: c.x0) for line in lines]
+
+
+def text_lines(chars: list[Char], index: int) -> list[Line]:
+    """Text lines outside the tables, with a tab wherever a gap is wide enough to separate cells."""
+    lines = []
+    for line in group_lines(chars):
+        text = "\t".join(pdf_text(cell) for cell in _spaced_text(line, tabs=True).split("\t"))
+        size = median(c.size for c in line)
+        x0, top, x1, bottom = min(c.x0 for c in line), min(c.top for c in line), max(c.x1 for c in line), max(
+            c.bottom for c in line
+        )
+        lines.append(Line(text, x0, top, x1, bottom, size, index))
     return lines
 
 
@@ -194,16 +204,17 @@ def pdf_text(text: str) -> str:
     return _GAP_NEXT_TO_CJK.sub("", clean_text(text))
 
 
-def _spaced_text(chars: list[dict], size: float) -> str:
-    chars = sorted(chars, key=lambda c: c["x0"])
-    text = chars[0]["text"]
-    for before, char in pairwise(chars):
-        gap = char["x0"] - before["x1"]
-        if gap > TAB_GAP_EMS * size:
+def _spaced_text(line: list[Char], tabs: bool) -> str:
+    """A line's characters left to right; wide gaps become tabs (if ``tabs``), narrow ones spaces."""
+    text = line[0].text
+    for before, char in pairwise(line):
+        gap = char.x0 - before.x1
+        size = max(before.size, char.size, 1.0)
+        if tabs and gap > TAB_GAP_EMS * size:
             text += "\t"
         elif gap > SPACE_GAP_EMS * size:
             text += " "
-        text += char["text"]
+        text += char.text
     return text
 
 
