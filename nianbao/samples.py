@@ -747,7 +747,7 @@ def _label_own_line(row: list[Cell | None]) -> list[str]:
     values = [cell.text for cell in row if cell is not None and not cell.header]
     if not labels or not values:
         return _tab_row(row)
-    return ["".join(labels), "\t".join(values)]
+    return ["\t".join(labels), "\t".join(values)]
 
 
 def text_body(blocks: list[tuple[str, object]], row_lines: Callable[[list[Cell | None]], list[str]]) -> str:
