@@ -29,9 +29,9 @@ def check_file_size(data: bytes, what: str) -> None:
 
 
 def check_page_count(pages: int) -> None:
-    """Refuse a PDF that declares more than :data:`MAX_PDF_PAGES` pages."""
+    """Refuse a PDF of more than :data:`MAX_PDF_PAGES` pages."""
     if pages > MAX_PDF_PAGES:
-        raise ParseError(f"the PDF declares {pages} pages, over the {MAX_PDF_PAGES}-page limit")
+        raise ParseError(f"the PDF has {pages} pages, over the {MAX_PDF_PAGES}-page limit")
 
 
 def check_archive(archive: zipfile.ZipFile, what: str) -> None:

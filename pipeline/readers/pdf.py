@@ -1,11 +1,12 @@
 """Reader for PDF reports: table grids rebuilt from ruling lines, running text from positions.
 
 Reports reach us as PDFs exported from Word or WPS.  Their tables are drawn with ruling lines,
-so pdfplumber finds each cell's box; the grid is rebuilt from the box edges, which gives the true
-rowspan/colspan.  Text outside ruled tables becomes paragraphs; where a line has wide gaps (a
-table drawn without lines) the gaps become tabs, the shape the normalizer reads from flattened
-text.  A table broken by a page break is joined again: its repeated header rows are dropped and
-a merged label cell cut by the break becomes one cell.  Page numbers (``- 4 -``) are dropped.
+so the cells are found from the page's edges (:mod:`.pdf_objects`); the grid is rebuilt from the
+cell edges, which gives the true rowspan/colspan.  Text outside ruled tables becomes
+paragraphs; where a line has wide gaps (a table drawn without lines) the gaps become tabs, the
+shape the normalizer reads from flattened text.  A table broken by a page break is joined
+again: its repeated header rows are dropped and a merged label cell cut by the break becomes one
+cell.  Page numbers (``- 4 -``) are dropped.
 """
 
 from __future__ import annotations
@@ -402,7 +403,9 @@ def continues_paragraph(before: Line, line: Line, margins: Margins) -> bool:
         return False
     if line.page == before.page and line.top - before.bottom > line.size * 1.2:
         return False
-    if abs(line.size - before.size) > 0.5:
+    # Sizes come from font ascent and descent, which differ between the Latin and Chinese fonts
+    # of one paragraph; a heading set larger still differs by more than this.
+    if abs(line.size - before.size) > 0.25 * max(line.size, before.size):
         return False
     wrapped = before.x1 >= margins.right - 1.5 * before.size and line.x0 <= margins.left + 0.5 * line.size
     return wrapped or (_centred(before, margins) and _centred(line, margins))
