@@ -23,7 +23,9 @@ style (clean HTML, Word-exported HTML, ``<p>`` soup, GBK pages, flattened text �
 * ``narrative``: ``{"claim_no_appeals": True}`` and/or ``{"stated_received": N}`` to make the
   text contradict the tables;
 * ``cite``: the template whose document number the report cites (``"2019"`` or ``"2021"``);
-* ``headings``: ``"standard"`` or ``"reworded"`` section headings.
+* ``headings``: ``"standard"`` or ``"reworded"`` section headings;
+* ``label_spaces``, ``wrap_headers``, ``trailing_empty_row``: typists' layout habits (see the
+  functions that read them).
 """
 
 from __future__ import annotations
@@ -230,9 +232,12 @@ def renumber(label: str, scheme: str) -> str:
 
 
 def printed_label(label: str, quirks: dict) -> str:
-    """An official label as this report prints it: typos first, then the numbering scheme."""
+    """An official label as this report prints it: typos first, then the numbering scheme;
+    ``label_spaces`` spreads short labels with full-width spaces (规　章) as typists align them."""
     for official, printed in quirks.get("typos", {}).items():
         label = label.replace(official, printed)
+    if quirks.get("label_spaces") and 2 <= len(label) <= 3:
+        label = "\u3000".join(label)
     return renumber(label, quirks.get("numbering", "standard"))
 
 
@@ -278,6 +283,15 @@ def _label(text: str, quirks: dict, **spans: int) -> Cell:
     return Cell(printed_label(text, quirks), header=True, **spans)
 
 
+def _column_label(text: str, quirks: dict, **spans: int) -> Cell:
+    """A column header; ``wrap_headers`` breaks long ones over two lines as a narrow column does."""
+    cell = _label(text, quirks, **spans)
+    if quirks.get("wrap_headers") and len(cell.text) >= 6:
+        middle = len(cell.text) // 2
+        cell = replace(cell, text=cell.text[:middle] + "\n" + cell.text[middle:])
+    return cell
+
+
 def _spans(count: int, width: int, stretch: int) -> list[int]:
     """Colspans of ``count`` cells filling ``width`` columns, the slack on cell ``stretch``."""
     spans = [1] * count
@@ -306,7 +320,7 @@ def active_blocks(metrics: Metrics, template: str, quirks: dict) -> list[Table]:
         headers = [_ACTIVE_HEADERS.get((template, c.key), c.label) for c in columns]
         block = [[_label(section, quirks, colspan=width + 1)],
                  [_label("信息内容", quirks)] + [
-                     _label(text, quirks, colspan=span)
+                     _column_label(text, quirks, colspan=span)
                      for text, span in zip(headers, _spans(len(columns), width, header_stretch), strict=True)]]
         printed = [(row.labels[template], [format_value(f"active.{row.key}.{c.key}",
                                                         metrics[f"active.{row.key}.{c.key}"], quirks)
@@ -366,7 +380,7 @@ def _applications_header(quirks: dict) -> Table:
         [_label(note, quirks, rowspan=3, colspan=3), _label("申请人情况", quirks, colspan=7)],
         [_label("自然人", quirks, rowspan=2), _label("法人或其他组织", quirks, colspan=5),
          _label("总计", quirks, rowspan=2)],
-        [_label(text, quirks) for text in orgs],
+        [_column_label(text, quirks) for text in orgs],
     ]
 
 
@@ -401,8 +415,9 @@ def application_parts(metrics: Metrics, template: str, quirks: dict) -> list[Tab
 
 
 def appeals_table(metrics: Metrics, quirks: dict) -> Table:
-    """Table 四: a three-row header over one row of fifteen values."""
-    results = [_label(c.label, quirks) for c in APPEAL_COLUMNS]
+    """Table 四: a three-row header over one row of fifteen values, and a row of fifteen
+    blanks after it if ``trailing_empty_row`` (Word leaves one when the table is resized)."""
+    results = [_column_label(c.label, quirks) for c in APPEAL_COLUMNS]
     return [
         [_label("行政复议", quirks, colspan=5), _label("行政诉讼", quirks, colspan=10)],
         [replace(cell, rowspan=2) for cell in results]
@@ -410,6 +425,7 @@ def appeals_table(metrics: Metrics, quirks: dict) -> Table:
         results + results,
         [Cell(format_value(f"appeals.{group}.{c.key}", metrics[f"appeals.{group}.{c.key}"], quirks))
          for group, _label_text in APPEAL_GROUPS for c in APPEAL_COLUMNS],
+        *([[Cell("")] * 15] if quirks.get("trailing_empty_row") else []),
     ]
 
 
@@ -576,10 +592,19 @@ def _word_digits(text: str) -> str:
     return f"<span {_MSO_SPAN}>{escape(text[:middle])}</span><span lang=EN-US>{escape(text[middle:])}</span>"
 
 
+def _word_paragraphs(text: str) -> list[str]:
+    """A label's paragraphs: very long labels run over two (``（三）`` + ``不予公开`` style)."""
+    if len(text) <= 16:
+        return [_word_break(text)]
+    cut = text.find("）") + 1 or len(text) // 2
+    return [escape(text[:cut]), escape(text[cut:])]
+
+
 def _word_cell(cell: Cell) -> str:
     """A cell of Word's "save as web page": every cell a MsoNormal paragraph, blanks ``&nbsp;``."""
     if cell.header:
-        inner = f"<span {_MSO_SPAN}>{_word_break(cell.text)}</span>"
+        paragraphs = _word_paragraphs(cell.text)
+        inner = "</p><p class=MsoNormal>".join(f"<span {_MSO_SPAN}>{text}</span>" for text in paragraphs)
     elif cell.text.strip() in ("", "0"):
         inner = f"<span lang=EN-US {_MSO_SPAN}>&nbsp;</span>"
     else:
