@@ -21,8 +21,14 @@ from ..errors import ParseError
 from .grid import clean_text, table_from_cells
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_P, _TBL, _TR, _TC, _SDT = (f"{{{W}}}{tag}" for tag in ("p", "tbl", "tr", "tc", "sdt"))
-_TEXT = etree.XPath(".//w:t|.//w:tab|.//w:br|.//w:cr", namespaces={"w": W})
+_P, _TBL, _TR, _TC, _SDT, _T, _TAB, _BR, _CR = (
+    f"{{{W}}}{tag}" for tag in ("p", "tbl", "tr", "tc", "sdt", "t", "tab", "br", "cr")
+)
+_SDT_CONTENT = f"{{{W}}}sdtContent"
+_GRID_BEFORE = f"{{{W}}}trPr/{{{W}}}gridBefore"
+_GRID_SPAN = f"{{{W}}}tcPr/{{{W}}}gridSpan"
+_V_MERGE = f"{{{W}}}tcPr/{{{W}}}vMerge"
+_VAL = f"{{{W}}}val"
 _IMAGES = etree.XPath(".//w:drawing|.//w:pict|.//w:object", namespaces={"w": W})
 # A span beyond this is a corrupt file, not a layout (the HTML reader uses the same bound).
 MAX_SPAN = 200
@@ -54,14 +60,14 @@ def body_blocks(container: etree._Element) -> Iterator[Block]:
             if table.rows:
                 yield table
         elif child.tag == _SDT:
-            content = child.find(f"{{{W}}}sdtContent")
+            content = child.find(_SDT_CONTENT)
             if content is not None:
                 yield from body_blocks(content)
 
 
 def paragraph_text(element: etree._Element) -> str:
     """The visible text under ``element``: runs joined, tabs and breaks as spaces."""
-    return "".join(node.text or "" if node.tag == f"{{{W}}}t" else " " for node in _TEXT(element))
+    return "".join(node.text or "" if node.tag == _T else " " for node in element.iter(_T, _TAB, _BR, _CR))
 
 
 def cell_text(tc: etree._Element) -> str:
@@ -77,13 +83,9 @@ def _int_attribute(element: etree._Element | None, default: int) -> int:
     if element is None:
         return default
     try:
-        return max(0, min(int(element.get(f"{{{W}}}val", default)), MAX_SPAN))
+        return max(0, min(int(element.get(_VAL, default)), MAX_SPAN))
     except ValueError:
         return default
-
-
-def _property(element: etree._Element, path: str) -> etree._Element | None:
-    return element.find(path.replace("w:", f"{{{W}}}"))
 
 
 def build_grid(tbl: etree._Element) -> Table:
@@ -96,13 +98,13 @@ def build_grid(tbl: etree._Element) -> Table:
     above: dict[int, Cell] = {}
     rows = [tr for tr in tbl if tr.tag == _TR]
     for r, tr in enumerate(rows):
-        col = _int_attribute(_property(tr, "w:trPr/w:gridBefore"), 0)
+        col = _int_attribute(tr.find(_GRID_BEFORE), 0)
         current: dict[int, Cell] = {}
         for tc in (tc for tc in tr if tc.tag == _TC):
-            span = max(1, _int_attribute(_property(tc, "w:tcPr/w:gridSpan"), 1))
-            merge = _property(tc, "w:tcPr/w:vMerge")
+            span = max(1, _int_attribute(tc.find(_GRID_SPAN), 1))
+            merge = tc.find(_V_MERGE)
             continued = above.get(col)
-            if merge is not None and merge.get(f"{{{W}}}val", "continue") == "continue" and continued:
+            if merge is not None and merge.get(_VAL, "continue") == "continue" and continued:
                 continued.rowspan = r - continued.row + 1
                 cell = continued
             else:

@@ -67,13 +67,15 @@ def _clean(text: str) -> str:
 
 
 def page_title(root: lxml.html.HtmlElement) -> str | None:
-    """The report title: the article's ``ArticleTitle`` meta, first ``<h1>``, or ``<title>``."""
-    for xpath in ('//meta[@name="ArticleTitle"]/@content', "//h1", "//title"):
-        for found in root.xpath(xpath):
-            text = _clean(found if isinstance(found, str) else found.text_content())
-            if text:
-                return text
-    return None
+    """The report title: the first of the ``ArticleTitle`` meta, headings and ``<title>`` that
+    names a report (site headers are ``<h1>`` too), else the first of them at all."""
+    candidates = [
+        _clean(found if isinstance(found, str) else found.text_content())
+        for found in root.xpath('//meta[@name="ArticleTitle"]/@content | //h1 | //h2 | //title')
+    ]
+    candidates = [c for c in candidates if c]
+    reports = [c for c in candidates if "报告" in c or "年报" in c]
+    return (reports or candidates or [None])[0]
 
 
 def page_metadata(root: lxml.html.HtmlElement) -> dict[str, str]:
