@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.schema import APPLICANT_COLUMNS
 
+from .reports import APPLICATION_TOTALS
 from .search import SEARCH_SQL
 from .views import applicant_column
 
@@ -78,6 +79,10 @@ TABLES: dict[str, dict] = {
             "signature": "Hash of the normalized text and metrics: equal signatures mean the same report.",
             "metric_count": "Number of metrics read.",
             "finding_count": "Number of findings (checks failed, repairs made).",
+            **{
+                f"applications_{name}": f"Table 三, row {name}: its 总计 column (a block's rows summed), 件."
+                for name in APPLICATION_TOTALS
+            },
             "text": "Full text of the report as the normalizer read it.",
         },
     },
@@ -91,9 +96,14 @@ TABLES: dict[str, dict] = {
             "cell_table": "Index of the table the cell is in.",
             "cell_row": "Row of the cell in its table.",
             "cell_col": "Column of the cell in its table.",
-            "row_label": "Row label as printed.",
-            "column_label": "Column label as printed.",
+            "cell_repair": "How the normalizer repaired the cell, if it did (e.g. repaired_cell, blank_total).",
+            "row_label_id": "Row label as printed (see labels).",
+            "column_label_id": "Column label as printed (see labels).",
         },
+    },
+    "labels": {
+        "description": "Row and column labels as printed in reports, stored once each.",
+        "label_column": "text",
     },
     "findings": {
         "description": "Problems the normalizer found in a report: failed 勾稽关系 checks, repairs, variants.",
@@ -180,19 +190,20 @@ ORDER BY r.year DESC, r.region_code, f.kind
     },
     "applications_by_outcome": {
         "title": "Applications by outcome, region and year",
-        "description": "Totals (总计 column) of each outcome row of table 三, per region, level and year. "
-                       "Leave year or region empty for all.",
+        "description": "Table 三's 总计 column, each outcome block summed, per region, year and level "
+                       "(government or department). Leave year or region empty for all.",
         "sql": """
-SELECT r.year, r.region, r.region_code, r.level, s.row_key AS outcome, s.row_label,
-    sum(m.value) AS applications, count(*) AS reports
-FROM reports r
-JOIN schema_metrics s ON s.table_name = 'applications' AND s.column_key = 'all'
-    AND s.row_key NOT IN ('new_received', 'carried_over', 'total', 'carried_forward')
-JOIN metrics m ON m.report_id = r.id AND m.key = s.key
-WHERE r.is_current = 1 AND (:year = '' OR r.year = CAST(:year AS INTEGER))
-    AND (:region = '' OR r.region LIKE '%' || :region || '%')
-GROUP BY r.year, r.region_code, r.region, r.level, s.row_key
-ORDER BY r.year, r.region_code, r.level, min(s.position)
+SELECT year, region, region_code, level, count(*) AS reports,
+    sum(applications_new_received) AS new_received, sum(applications_carried_over) AS carried_over,
+    sum(applications_granted) AS granted, sum(applications_partially_granted) AS partially_granted,
+    sum(applications_denied) AS denied, sum(applications_unavailable) AS unavailable,
+    sum(applications_not_processed) AS not_processed, sum(applications_other) AS other,
+    sum(applications_total) AS total, sum(applications_carried_forward) AS carried_forward
+FROM reports
+WHERE is_current = 1 AND (:year = '' OR year = CAST(:year AS INTEGER))
+    AND (:region = '' OR region LIKE '%' || :region || '%')
+GROUP BY year, region_code, region, level
+ORDER BY year, region_code, level
 """,
     },
     "late_reports": {

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
 
 import sqlite_utils
 
@@ -18,6 +17,12 @@ from .coverage import deadline, report_level
 from .db import utcnow
 
 REPORT_FIELDS = ("title", "org", "region", "region_code", "year", "published", "template")
+# Table 三's rows (or blocks of rows) whose 总计 column `reports` repeats as applications_<row>
+# columns, so that totals by region and year need not read the metrics table.
+APPLICATION_TOTALS = (
+    "new_received", "carried_over", "granted", "partially_granted", "denied", "unavailable", "not_processed",
+    "other", "total", "carried_forward",
+)
 
 # Lines that move on every page view or republication without the report changing.
 _VOLATILE = re.compile(
@@ -32,13 +37,9 @@ def normalized_text(text: str | None) -> str:
     return " ".join(_VOLATILE.sub("", text or "").split())
 
 
-def signature(report: dict) -> str:
-    """A hash of what makes the report itself: its normalized text and its metrics."""
-    payload = json.dumps(
-        {"text": normalized_text(report.get("text")), "metrics": clean_metrics(report.get("metrics"))},
-        sort_keys=True,
-        ensure_ascii=False,
-    )
+def signature(text: str | None, metrics: dict[str, int | float]) -> str:
+    """A hash of what makes a report itself: its normalized text and its (clean) metrics."""
+    payload = json.dumps({"text": normalized_text(text), "metrics": metrics}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -53,31 +54,58 @@ def clean_metrics(metrics: dict | None) -> dict[str, int | float]:
     return cleaned
 
 
-def report_row(report: dict) -> dict:
-    """The ``reports`` columns that come from the normalizer's dict."""
+def application_totals(metrics: dict[str, int | float]) -> dict[str, int | float | None]:
+    """The 总计 column of table 三 by row, a block's rows (（三）不予公开 1–8 …) summed into one."""
+    totals: dict[str, int | float | None] = dict.fromkeys(APPLICATION_TOTALS)
+    for key, value in metrics.items():
+        table, *row, column = key.split(".")
+        if table == "applications" and column == "all" and row[0] in totals:
+            totals[row[0]] = (totals[row[0]] or 0) + value
+    return {f"applications_{name}": total for name, total in totals.items()}
+
+
+def report_row(report: dict, metrics: dict[str, int | float]) -> dict:
+    """The ``reports`` columns that come from the normalizer's dict (``metrics`` already clean)."""
     row = {field: report.get(field) for field in REPORT_FIELDS}
     if row["year"] is not None:
         row["year"] = int(row["year"])
     row["level"] = report_level(row["title"], row["org"])
     row["deadline"] = deadline(row["year"], row["level"])
     row["parser_version"] = report.get("parser_version")
-    row["signature"] = signature(report)
-    row["metric_count"] = len(report.get("metrics") or {})
+    row["signature"] = signature(report.get("text"), metrics)
+    row["metric_count"] = len(metrics)
+    row.update(application_totals(metrics))
     row["finding_count"] = len(report.get("findings") or [])
     row["text"] = report.get("text")
     row["parsed_at"] = utcnow()
     return row
 
 
-def metric_rows(report_id: int, report: dict) -> Iterable[tuple]:
+def label_ids(db: sqlite_utils.Database, provenance: dict) -> dict[str, int]:
+    """Ids in ``labels`` of the row and column labels of ``provenance``, inserting new ones.
+
+    Printed labels repeat across every report, so each is stored once and metrics point to it.
+    """
+    texts = {cell.get(part) for cell in provenance.values() for part in ("row_label", "column_label")}
+    texts.discard(None)
+    if not texts:
+        return {}
+    db.conn.executemany("INSERT OR IGNORE INTO labels (text) VALUES (?)", [(text,) for text in texts])
+    rows = db.execute(f"SELECT text, id FROM labels WHERE text IN ({', '.join('?' * len(texts))})", list(texts))
+    return dict(rows.fetchall())
+
+
+def metric_rows(report_id: int, metrics: dict[str, int | float], provenance: dict, labels: dict) -> list[tuple]:
     """One ``metrics`` row per number, with the cell it was read from."""
-    provenance = report.get("provenance") or {}
-    for key, value in clean_metrics(report.get("metrics")).items():
-        cell = provenance.get(key) or {}
-        yield (
-            report_id, key, value, cell.get("raw"), cell.get("kind"), cell.get("table"),
-            cell.get("row"), cell.get("col"), cell.get("row_label"), cell.get("column_label"),
+    return [
+        (
+            report_id, key, value, cell.get("raw"), cell.get("kind"), cell.get("table"), cell.get("row"),
+            cell.get("col"), cell.get("repair"),
+            labels.get(cell.get("row_label")), labels.get(cell.get("column_label")),
         )
+        for key, value in metrics.items()
+        for cell in (provenance.get(key) or {},)
+    ]
 
 
 def insert_report(db: sqlite_utils.Database, version_id: int, report: dict) -> int:
@@ -89,31 +117,34 @@ def insert_report(db: sqlite_utils.Database, version_id: int, report: dict) -> i
     ).fetchone()
     if version is None:
         raise ValueError(f"no version {version_id}")
+    metrics = clean_metrics(report.get("metrics"))
     row = {"version_id": version_id, "document_id": version[0], "site_id": version[1], "url": version[2]}
-    row.update(report_row(report))
+    row.update(report_row(report, metrics))
     columns = ", ".join(row)
     cursor = db.execute(f"INSERT INTO reports ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
     report_id = cursor.lastrowid
-    insert_details(db, report_id, report)
+    insert_details(db, report_id, report, metrics)
     return report_id
 
 
 def replace_report(db: sqlite_utils.Database, report_id: int, report: dict) -> None:
     """Overwrite report ``report_id`` in place (same id) with a new parse of the same version."""
-    row = report_row(report)
+    metrics = clean_metrics(report.get("metrics"))
+    row = report_row(report, metrics)
     assignments = ", ".join(f"{column} = ?" for column in row)
     db.execute(f"UPDATE reports SET {assignments} WHERE id = ?", [*row.values(), report_id])
     db.execute("DELETE FROM metrics WHERE report_id = ?", [report_id])
     db.execute("DELETE FROM findings WHERE report_id = ?", [report_id])
-    insert_details(db, report_id, report)
+    insert_details(db, report_id, report, metrics)
 
 
-def insert_details(db: sqlite_utils.Database, report_id: int, report: dict) -> None:
-    """Insert the metrics and findings rows of a report."""
+def insert_details(db: sqlite_utils.Database, report_id: int, report: dict, metrics: dict) -> None:
+    """Insert the metrics (already clean) and findings rows of a report."""
+    provenance = report.get("provenance") or {}
     db.conn.executemany(
-        "INSERT INTO metrics (report_id, key, value, raw, cell_kind, cell_table, cell_row, cell_col, "
-        "row_label, column_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        metric_rows(report_id, report),
+        "INSERT INTO metrics (report_id, key, value, raw, cell_kind, cell_table, cell_row, cell_col, cell_repair, "
+        "row_label_id, column_label_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        metric_rows(report_id, metrics, provenance, label_ids(db, provenance)),
     )
     db.conn.executemany(
         "INSERT INTO findings (report_id, kind, key, detail) VALUES (?, ?, ?, ?)",

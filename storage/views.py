@@ -43,10 +43,13 @@ GROUP BY r.id, s.row_key
 METRICS_LABELLED = """
 SELECT
     m.report_id, r.is_current, r.url, r.title, r.region, r.region_code, r.year, m.key, s.table_name,
-    s.section, s.row_label, s.column_label, s.unit, m.value, m.raw, m.cell_kind
+    s.section, s.row_label, s.column_label, s.unit, m.value, m.raw, m.cell_kind,
+    printed_row.text AS printed_row_label, printed_column.text AS printed_column_label
 FROM metrics m
 JOIN reports r ON r.id = m.report_id
 LEFT JOIN schema_metrics s ON s.key = m.key
+LEFT JOIN labels printed_row ON printed_row.id = m.row_label_id
+LEFT JOIN labels printed_column ON printed_column.id = m.column_label_id
 """
 
 VIEWS: dict[str, str] = {
