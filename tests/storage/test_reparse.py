@@ -1,0 +1,37 @@
+"""Re-parsing stored bytes: newly readable versions, regressions that must not lose data."""
+
+from __future__ import annotations
+
+from archive_testing import CORPUS, count, make_report
+
+from storage.reparse import reparse
+
+HTML = (CORPUS / "dev-01-html-clean-2022.html").read_bytes()
+
+
+def test_a_version_that_failed_before_gets_its_report(archive):
+    assert archive.record_report(site_id=None, url="u", body=HTML, report=None, error="old parser gave up") == "error"
+    counts = reparse(archive)
+    assert (counts["new"], counts["error"]) == (1, 0)
+    assert count(archive, "reports", "is_current = 1") == 1
+    assert archive.db.execute("SELECT parse_error FROM versions").fetchone()[0] is None
+    assert archive.db.execute("SELECT field, old_value, new_value FROM reparse_changes").fetchall() == [
+        ("parse_error", "old parser gave up", None)]
+
+
+def test_a_parser_regression_keeps_the_old_report(archive):
+    archive.record_report(site_id=None, url="u", body=b"", report=make_report())
+    counts = reparse(archive, everything=True)
+    assert counts["error"] == 1
+    assert archive.db.execute("SELECT title FROM reports").fetchone()[0] == make_report()["title"]
+    assert count(archive, "metrics") == len(make_report()["metrics"])
+    assert count(archive, "reparse_changes", "field = 'parse_error' AND new_value IS NOT NULL") == 1
+
+
+def test_reparse_run_is_recorded(archive):
+    archive.record_report(site_id=None, url="u", body=HTML, report=make_report(parser_version="0.0.1"))
+    counts = reparse(archive)
+    sql = "SELECT versions_parsed, reports_changed, finished_at IS NOT NULL FROM reparses"
+    row = archive.db.execute(sql).fetchone()
+    assert row == (1, counts["changed"] + counts["new"], 1)
+    assert counts["changed"] == 1  # a real parse of the page differs from the made-up report
