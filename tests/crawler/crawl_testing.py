@@ -27,7 +27,7 @@ def last_run(db: Path) -> dict:
     with sqlite3.connect(db) as connection:
         connection.row_factory = sqlite3.Row
         row = dict(connection.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone())
-    row["stats"] = json.loads(row["stats"])
+    row["stats"] = json.loads(row["stats"] or "{}")
     return row
 
 
