@@ -27,8 +27,8 @@ from .blobs import put_blob, sha256
 from .changes import ADDED, MODIFIED, REMOVED, RESTORED, diff_metrics, modification_summary, record_change
 from .db import ArchiveError, describe, open_archive, transaction, utcnow
 from .reports import insert_report, normalized_text, report_metrics
-from .schema_metrics import load_schema_metrics
-from .views import ensure_views
+from .schema_metrics import load_schema_metrics, schema_metrics_current
+from .views import ensure_views, views_current
 
 __all__ = ["Archive", "ArchiveError"]
 
@@ -57,9 +57,11 @@ class Archive:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.db: sqlite_utils.Database = open_archive(self.path)
-        with self.transaction():
-            load_schema_metrics(self.db)
-            ensure_views(self.db)
+        # Only write when the code's labels or views changed, so opening an archive does not write.
+        if not (schema_metrics_current(self.db) and views_current(self.db)):
+            with self.transaction():
+                load_schema_metrics(self.db)
+                ensure_views(self.db)
 
     def close(self) -> None:
         """Close the database connection."""
@@ -187,6 +189,8 @@ class Archive:
         report: only page chrome moved), ``unchanged`` (same bytes), ``restored`` (a removed document
         is back) or ``error`` (the bytes are stored but could not be parsed; see ``versions.parse_error``).
         """
+        if not isinstance(body, bytes):
+            raise ArchiveError(f"{url}: body must be bytes, not {type(body).__name__}")
         digest = sha256(body)
         parsed = None
         if not self._has_version(self._document(url), digest):
@@ -218,6 +222,8 @@ class Archive:
 
     def _archive(self, site_id, url, body, digest, status, headers, run_id, fetched_at, parsed) -> str:
         """The transaction of ``record_fetch``: ``parsed`` may be None when the bytes were already stored."""
+        if not url:
+            raise ArchiveError("record_fetch: empty url")
         fetched_at = fetched_at or utcnow()
         headers = {k.lower(): v for k, v in (headers or {}).items()}
         with self.transaction():

@@ -7,6 +7,7 @@ Every way a ``--db`` file can be unusable (not SQLite, corrupt, read-only, disk 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -236,6 +237,19 @@ def check_file(path: Path) -> None:
         raise ArchiveError(f"{path}: not an SQLite database")
 
 
+def check_writable(path: Path) -> None:
+    """Refuse a file, or for a new file its folder, that this process cannot write."""
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            raise ArchiveError(f"{path}: read-only (check the file's permissions)")
+        return
+    folder = path.parent
+    if not folder.is_dir():
+        raise ArchiveError(f"{path}: cannot create: no folder {folder}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ArchiveError(f"{path}: cannot create: folder {folder} is read-only")
+
+
 def connect(path: str | Path, readonly: bool = False) -> sqlite_utils.Database:
     """Open ``path`` with the settings every archive connection uses (no schema changes)."""
     path = Path(path)
@@ -258,6 +272,8 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite_utils.Database:
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open or create the archive at ``path`` for writing: WAL mode, schema up to date."""
     path = Path(path)
+    check_file(path)
+    check_writable(path)
     db = connect(path)
     try:
         if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":

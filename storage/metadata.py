@@ -124,6 +124,8 @@ TABLES: dict[str, dict] = {
         "description": "For each modified change, the metrics whose value changed (NULL: absent on that side).",
         "columns": {"old_value": "Value before the change.", "new_value": "Value after the change."},
     },
+    "reports_fts": {"description": "Full-text index (FTS5, trigram tokenizer) of reports.title and reports.text."},
+    "_migrations": {"description": "Schema steps applied to this archive file."},
     "reparses": {"description": "Runs of nianbao reparse: re-normalizing stored versions with a newer parser."},
     "reparse_changes": {
         "description": "What a re-parse changed (parser improvements, not publisher changes).",

@@ -6,30 +6,36 @@ import sqlite_utils
 
 from pipeline.schema import SCHEMA, Metric
 
+COLUMNS = (
+    "key", "position", "table_name", "section", "row_key", "column_key", "row_label", "column_label", "templates",
+    "unit",
+)
 
-def metric_row(position: int, metric: Metric) -> dict:
+
+def metric_row(position: int, metric: Metric) -> tuple:
     """One ``schema_metrics`` row.  ``row_key``/``column_key`` split the key around its table and column."""
     _table, *row, column = metric.key.split(".")
-    return {
-        "key": metric.key,
-        "position": position,
-        "table_name": metric.table,
-        "section": metric.section,
-        "row_key": ".".join(row),
-        "column_key": column,
-        "row_label": metric.row_label,
-        "column_label": metric.column_label,
-        "templates": ",".join(metric.templates),
-        "unit": metric.unit,
-    }
+    return (
+        metric.key, position, metric.table, metric.section, ".".join(row), column, metric.row_label,
+        metric.column_label, ",".join(metric.templates), metric.unit,
+    )
+
+
+def schema_rows() -> list[tuple]:
+    """Every ``schema_metrics`` row, in the schema's order."""
+    return [metric_row(position, metric) for position, metric in enumerate(SCHEMA.metrics, start=1)]
+
+
+def schema_metrics_current(db: sqlite_utils.Database) -> bool:
+    """Whether ``schema_metrics`` already matches the schema in code."""
+    stored = db.execute(f"SELECT {', '.join(COLUMNS)} FROM schema_metrics ORDER BY position").fetchall()
+    return stored == schema_rows()
 
 
 def load_schema_metrics(db: sqlite_utils.Database) -> None:
-    """Make ``schema_metrics`` match the schema in code (run inside the caller's transaction)."""
-    rows = [metric_row(position, metric) for position, metric in enumerate(SCHEMA.metrics, start=1)]
+    """Replace the rows of ``schema_metrics`` with the schema in code (inside the caller's transaction)."""
     db.execute("DELETE FROM schema_metrics")
-    columns = list(rows[0])
     db.conn.executemany(
-        f"INSERT INTO schema_metrics ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-        [list(row.values()) for row in rows],
+        f"INSERT INTO schema_metrics ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+        schema_rows(),
     )

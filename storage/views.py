@@ -60,11 +60,21 @@ VIEWS: dict[str, str] = {
 }
 
 
+def view_sql(name: str) -> str:
+    """The ``CREATE VIEW`` statement of view ``name``, as SQLite stores it."""
+    return f"CREATE VIEW {name} AS {VIEWS[name].strip()}"
+
+
+def views_current(db: sqlite_utils.Database) -> bool:
+    """Whether every view exists with this code's SQL."""
+    existing = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall())
+    return all(existing.get(name) == view_sql(name) for name in VIEWS)
+
+
 def ensure_views(db: sqlite_utils.Database) -> None:
     """Create each view, or replace it where its SQL differs from this code's."""
     existing = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall())
-    for name, body in VIEWS.items():
-        sql = f"CREATE VIEW {name} AS {body.strip()}"
-        if existing.get(name) != sql:
+    for name in VIEWS:
+        if existing.get(name) != view_sql(name):
             db.execute(f"DROP VIEW IF EXISTS {name}")
-            db.execute(sql)
+            db.execute(view_sql(name))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 
 import pytest
 from archive_testing import count, make_report
@@ -50,16 +52,35 @@ def test_corrupt_database_is_refused_with_one_line(tmp_path):
     assert "\n" not in str(error.value)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
-def test_read_only_location_is_a_clear_error(tmp_path):
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o500)
+def test_read_only_location_is_a_clear_error():
+    with pytest.raises(ArchiveError, match=r"^/proc/self/nianbao\.db: cannot create: folder /proc/self is read-only$"):
+        Archive("/proc/self/nianbao.db")
+
+
+def test_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(ArchiveError, match=r"cannot create: no folder .*/nowhere$"):
+        Archive(tmp_path / "nowhere" / "a.db")
+
+
+def test_read_only_archive_is_refused_untouched(tmp_path):
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        archive.record_report(site_id=None, url="u", body=b"x", report=make_report())
+    before = path.read_bytes()
+    # chattr +i makes the file read-only even for root, who ignores permission bits
+    chattr = shutil.which("chattr")
+    if chattr is None or subprocess.run([chattr, "+i", str(path)], capture_output=True).returncode != 0:
+        path.chmod(0o444)
+        if os.access(path, os.W_OK):
+            pytest.skip("cannot make a file read-only here")
     try:
-        with pytest.raises(ArchiveError, match=r"ro/a\.db"):
-            Archive(folder / "a.db")
+        with pytest.raises(ArchiveError, match=r"a\.db: read-only"):
+            Archive(path)
     finally:
-        folder.chmod(0o700)
+        if chattr:
+            subprocess.run([chattr, "-i", str(path)], capture_output=True)
+        path.chmod(0o644)
+    assert path.read_bytes() == before
 
 
 def test_full_disk_fails_cleanly_and_keeps_earlier_data(tmp_path):

@@ -73,6 +73,13 @@ def test_tables_and_views_are_described(server):
     assert get(f"{server}/nianbao/schema_metrics.json?key=active.fees.amount&_shape=array")[0]["unit"] == "万元"
 
 
+def test_every_table_and_view_has_a_description(server):
+    described = get(f"{server}/-/metadata.json")["databases"]["nianbao"]["tables"]
+    listed = get(f"{server}/nianbao.json")
+    names = [t["name"] for t in listed["tables"] if not t["hidden"]] + [v["name"] for v in listed["views"]]
+    assert [name for name in names if not described.get(name, {}).get("description")] == []
+
+
 def test_canned_queries_answer(server):
     assert {query["name"] for query in get(f"{server}/nianbao.json")["queries"]} == set(QUERIES)
     revised = get(f"{server}/nianbao/revised_reports.json?_shape=array")
