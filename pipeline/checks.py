@@ -10,11 +10,12 @@ is a finding with the rule, the expected and the printed value.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from itertools import combinations, product
 from math import prod
 
 from . import schema as s
-from .assemble import Assembly, Gap, provenance
+from .assemble import Assembly, Gap, is_total, provenance
 from .rows import RowCell
 from .values import BLANK, DASH, SLASH
 
@@ -46,7 +47,8 @@ def _applicant_keys(row: str) -> tuple[str, ...]:
     return tuple(f"applications.{row}.{c.key}" for c in s.APPLICANT_COLUMNS[:-1])
 
 
-def equations(template: str) -> list[Equation]:
+@cache
+def equations(template: str) -> tuple[Equation, ...]:
     """Every equation of ``template``'s tables 三 and 四."""
     rows = [r for r in s.APPLICATION_ROWS if template in r.templates]
     outcomes = [r.key for r in rows if r.key in s.OUTCOME_ROWS]
@@ -66,7 +68,7 @@ def equations(template: str) -> list[Equation]:
         parts = tuple(f"appeals.{group}.{c.key}" for c in s.APPEAL_COLUMNS[:-1])
         found.append(Equation((f"appeals.{group}.total",), parts, "inconsistent_total",
                               f"总计 of {label} = 结果维持 + 结果纠正 + 其他结果 + 尚未审结"))
-    return found
+    return tuple(found)
 
 
 def fill_blank_totals(assembly: Assembly) -> list[dict]:
@@ -126,7 +128,7 @@ def repair_gaps(assembly: Assembly) -> list[dict]:
     return findings
 
 
-def _repair(assembly: Assembly, gaps: list[Gap], system: list[Equation], findings: list[dict]) -> bool:
+def _repair(assembly: Assembly, gaps: list[Gap], system: tuple[Equation, ...], findings: list[dict]) -> bool:
     solved = _solve(gaps, assembly.metrics, system)
     if solved is None:
         return False
@@ -134,15 +136,19 @@ def _repair(assembly: Assembly, gaps: list[Gap], system: list[Equation], finding
     for gap in gaps:
         printed = iter(gap.row.cells)
         _apply(assembly, gap, solution, {k: next(printed) if k in placement else None for k in gap.keys})
-        if gap.aligned is not None and all(v is None or v == solution[k] for k, v in zip(gap.keys, gap.aligned,
-                                                                                        strict=True)):
+        filled = [k for k in gap.keys if placement.get(k) is None]
+        if all(is_total(k) and solution[k] for k in filled):
+            # Only non-zero totals were absent: the row printed its parts and left 总计 blank.
+            findings += [_blank_total(gap, k, solution[k]) for k in filled]
+        elif gap.aligned is not None and all(v is None or v == solution[k] for k, v in zip(gap.keys, gap.aligned,
+                                                                                          strict=True)):
             findings += _blank_total_findings(gap, solution)
         else:
             findings.append({"kind": "repaired_cell", "key": gap.keys[-1], "detail": _repair_detail(gap, solution)})
     return True
 
 
-def _repair_aligned(assembly: Assembly, gap: Gap, system: list[Equation], findings: list[dict],
+def _repair_aligned(assembly: Assembly, gap: Gap, system: tuple[Equation, ...], findings: list[dict],
                     verified: bool) -> bool:
     """Accept a text row's positional reading if it solves and contradicts no equation;
     ``verified`` also asks that every equation it enters could be checked."""
@@ -164,11 +170,15 @@ def _repair_aligned(assembly: Assembly, gap: Gap, system: list[Equation], findin
 
 def _blank_total_findings(gap: Gap, solution: dict[str, float]) -> list[dict]:
     return [
-        {"kind": "blank_total", "key": key,
-         "detail": f"总计 of {gap.row.label} left blank; filled with the sum of its parts, {solution[key]:g}"}
+        _blank_total(gap, key, solution[key])
         for key, value in zip(gap.keys, gap.aligned or [], strict=True)
         if value is None and solution[key]
     ]
+
+
+def _blank_total(gap: Gap, key: str, value: float) -> dict:
+    return {"kind": "blank_total", "key": key,
+            "detail": f"总计 of {gap.row.label} left blank; filled with the sum of its parts, {value:g}"}
 
 
 def _placements(gap: Gap) -> list[dict[str, float | None]]:
@@ -176,7 +186,7 @@ def _placements(gap: Gap) -> list[dict[str, float | None]]:
     return [{gap.keys[i]: value for i, value in zip(chosen, gap.present, strict=True)} for chosen in positions]
 
 
-def _solve(gaps: list[Gap], known: dict[str, float], system: list[Equation]) -> tuple[dict, dict] | None:
+def _solve(gaps: list[Gap], known: dict[str, float], system: tuple[Equation, ...]) -> tuple[dict, dict] | None:
     """The one assignment of the gaps' keys consistent with every equation, with a placement of
     the printed cells that gives it; None unless exactly one assignment is possible."""
     keys = [k for gap in gaps for k in gap.keys]
@@ -201,7 +211,7 @@ def _solve(gaps: list[Gap], known: dict[str, float], system: list[Equation]) -> 
     return dict(zip(keys, values, strict=True)), placement
 
 
-def _propagate(values: dict[str, float], unknown: set[str], system: list[Equation]) -> str:
+def _propagate(values: dict[str, float], unknown: set[str], system: tuple[Equation, ...]) -> str:
     """Solve equations with one unknown until none is left: "solved", "free" if a cell stays
     undetermined, "invalid" if one comes out negative or fractional."""
     progress = True

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -24,6 +25,7 @@ _PARENTHETICAL = re.compile(r"[(（][^()（）]*[)）]")
 _PUNCTUATION = re.compile(r"[\s\"'“”‘’、，,。.．:：;；/／\\\-—_·•*＊【】\[\]《》<>〈〉「」|｜!！?？]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_label(text: str) -> str:
     """The comparable core of a label."""
     # Circled numbers (①) must go before NFKC turns them into bare digits glued to the label.
@@ -59,9 +61,18 @@ class LabelIndex:
                 if core:
                     self._by_core.setdefault(core, (key, labels[0]))
         self._cores = list(self._by_core)
+        # Reports repeat the same few hundred labels: fuzzy matching each once is enough.
+        self._cache: dict[str, LabelMatch | None] = {}
 
     def match(self, text: str) -> LabelMatch | None:
         """The best official label for ``text``, or None when nothing is close enough."""
+        if text not in self._cache:
+            if len(self._cache) > 1 << 16:
+                self._cache.clear()
+            self._cache[text] = self._match(text)
+        return self._cache[text]
+
+    def _match(self, text: str) -> LabelMatch | None:
         core = normalize_label(text)
         if not core:
             return None

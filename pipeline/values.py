@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 NUMBER = "number"
 BLANK = "blank"
@@ -49,6 +50,7 @@ def normalize_text(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_value(text: str) -> Value:
     """Classify and read one cell's text."""
     compact = normalize_text(text).replace("，", ",")

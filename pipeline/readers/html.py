@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 
 from ..document import Block, Cell, Document, Paragraph, Table
@@ -24,6 +23,7 @@ _BLOCK_TAGS = frozenset({
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section", "article",
     "header", "footer", "blockquote", "pre", "address", "center", "form", "hr", "br", "tr", "caption", "title",
 })
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "select", "button", "textarea")
 _CHROME = re.compile(
     r"^(nav|menu|header|head|footer|foot|bottom|breadcrumb|crumbs?|position|location|dqwz|wzdh|share|"
@@ -45,12 +45,15 @@ _META_RE = re.compile(
 
 def read(data: bytes) -> Document:
     """Parse an HTML page into a :class:`Document`."""
-    text = decode(data)
+    # Control characters are not allowed in lxml text and never mean anything in a report.
+    text = _CONTROL.sub("", decode(data))
     try:
-        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
-    except (etree.ParserError, ValueError) as error:
+        root = etree.fromstring(text.encode("utf-8"), _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
         raise ParseError(f"not a readable HTML document: {error}") from error
-    etree.strip_elements(root, *_DROP_TAGS, etree.Comment, with_tail=False)
+    if root is None:
+        raise ParseError("not a readable HTML document: no elements")
+    etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
     meta = page_metadata(root)
     title = page_title(root)
     body = article_body(root)
@@ -59,18 +62,23 @@ def read(data: bytes) -> Document:
     return document
 
 
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+# The plain etree parser: lxml.html's element classes cost a lookup on every node touched.
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 
 
 def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def page_title(root: lxml.html.HtmlElement) -> str | None:
+def _text(element: etree._Element) -> str:
+    return "".join(element.itertext())
+
+
+def page_title(root: etree._Element) -> str | None:
     """The report title: the first of the ``ArticleTitle`` meta, headings and ``<title>`` that
     names a report (site headers are ``<h1>`` too), else the first of them at all."""
     candidates = [
-        _clean(found if isinstance(found, str) else found.text_content())
+        _clean(found if isinstance(found, str) else _text(found))
         for found in root.xpath('//meta[@name="ArticleTitle"]/@content | //h1 | //h2 | //title')
     ]
     candidates = [c for c in candidates if c]
@@ -78,47 +86,55 @@ def page_title(root: lxml.html.HtmlElement) -> str | None:
     return (reports or candidates or [None])[0]
 
 
-def page_metadata(root: lxml.html.HtmlElement) -> dict[str, str]:
+def page_metadata(root: etree._Element) -> dict[str, str]:
     """The CMS metadata block (索引号, 发布机构, 发文日期 …) as ``{label: value}``."""
     meta: dict[str, str] = {}
     for name in ("PubDate", "pubdate", "publishdate", "firstpublishedtime"):
         for value in root.xpath(f'//meta[@name="{name}"]/@content'):
             meta.setdefault("发布日期", value.strip())
-    for element in root.iter("td", "th", "li", "span", "p", "div", "dd", "em", "b"):
-        own = _clean(element.text_content())
-        if len(own) > 200 or not any(field in own for field in _META_FIELDS):
-            continue
-        for label, value in _META_RE.findall(own):
-            meta.setdefault(label, value)
+    page = " ".join(root.itertext())
+    for label, value in _META_RE.findall(page):
+        meta.setdefault(label, value)
     return meta
 
 
-def _classes(element: lxml.html.HtmlElement) -> list[str]:
+def _classes(element: etree._Element) -> list[str]:
     return [*(element.get("class") or "").split(), element.get("id") or ""]
 
 
-def article_body(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+def article_body(root: etree._Element) -> etree._Element:
     """The element holding the report: a known article container, else the page without chrome."""
     body = root.find("body")
     if body is None:
         body = root
-    for element in list(body.iter(etree.Element)):
-        chrome = element.tag in ("nav", "footer", "aside") or (
-            element.tag != "body" and any(_CHROME.match(c) for c in _classes(element) if c)
-        )
+    for element in body.xpath(".//nav | .//footer | .//aside | .//*[@class or @id]"):
+        chrome = element.tag in ("nav", "footer", "aside") or any(_CHROME.match(c) for c in _classes(element) if c)
         # A "chrome" element that holds a data table is a mislabelled article, not chrome.
         if chrome and element.getparent() is not None and not element.xpath(".//table//td"):
-            element.drop_tree()
+            _drop(element)
     best, best_len = body, 0
-    for element in body.iter("div", "td", "article", "section", "span"):
+    for element in body.xpath(".//div[@class or @id] | .//td[@class or @id] | .//article | .//section"
+                              " | .//span[@class or @id]"):
         if any(_ARTICLE.match(c) for c in _classes(element) if c):
-            size = len(element.text_content())
+            size = len(_text(element))
             if size > best_len:
                 best, best_len = element, size
     return best if best_len >= 200 else body
 
 
-def _blocks(element: lxml.html.HtmlElement) -> list[Block]:
+def _drop(element: etree._Element) -> None:
+    """Remove an element but keep the text that follows it."""
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _blocks(element: etree._Element) -> list[Block]:
     """Paragraphs and tables of ``element`` in document order."""
     blocks: list[Block] = []
     line: list[str] = []
@@ -129,7 +145,7 @@ def _blocks(element: lxml.html.HtmlElement) -> list[Block]:
             blocks.append(Paragraph(text))
         line.clear()
 
-    def walk(node: lxml.html.HtmlElement) -> None:
+    def walk(node: etree._Element) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag == "table" and not node.xpath(".//table"):
             flush()
@@ -155,22 +171,24 @@ def _blocks(element: lxml.html.HtmlElement) -> list[Block]:
 
 
 def _span(value: str | None) -> int:
+    if value is None:
+        return 1
     try:
         return max(1, min(int((value or "1").strip() or 1), MAX_SPAN))
     except ValueError:
         return 1
 
 
-def _cell_text(cell: lxml.html.HtmlElement) -> str:
+def _cell_text(cell: etree._Element) -> str:
     # Word splits one number or label over several spans and paragraphs ("2"+"0" is 20,
     # "（三）"+"不予公开" one label): join the pieces without inserting separators.
     return _clean("".join(cell.itertext()))
 
 
-def build_grid(table: lxml.html.HtmlElement) -> Table:
+def build_grid(table: etree._Element) -> Table:
     """Rebuild a table's true grid from rowspan/colspan; each row lists the cells covering it."""
     occupied: dict[tuple[int, int], Cell] = {}
-    trs = [tr for tr in table.iter("tr") if _owner_table(tr) is table]
+    trs = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
     for r, tr in enumerate(trs):
         c = 0
         for td in tr:
@@ -189,10 +207,3 @@ def build_grid(table: lxml.html.HtmlElement) -> Table:
         if not rows[r] or rows[r][-1] is not cell:
             rows[r].append(cell)
     return Table(rows)
-
-
-def _owner_table(tr: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    parent = tr.getparent()
-    while parent is not None and parent.tag != "table":
-        parent = parent.getparent()
-    return parent
