@@ -24,25 +24,30 @@ def merged_labels() -> bytes:
     return (FIXTURES / "merged_labels.docx").read_bytes()
 
 
-def test_vertically_merged_labels_are_one_cell():
+def test_vertically_merged_labels_are_one_cell(generator):
     table = read_document(merged_labels()).tables[0]
-    outcome = table.rows[2][0]
+    first = generator.HEADER_ROWS + 2
+    outcome = table.rows[first][0]
     assert outcome.text == "三、本年度办理结果"
-    assert (outcome.row, outcome.col, outcome.rowspan, outcome.colspan) == (2, 0, 22, 1)
-    assert all(row[0] is outcome for row in table.rows[2:])
-    withheld = [row for row in table.rows if row[1].text == "（三）不予公开"]
+    assert (outcome.row, outcome.col, outcome.rowspan, outcome.colspan) == (first, 0, 22, 1)
+    assert all(row[0] is outcome for row in table.rows[first : first + 22])
+    withheld = [row for row in table.rows if len(row) > 1 and row[1].text == "（三）不予公开"]
     assert len(withheld) == 8
     assert len({id(row[1]) for row in withheld}) == 1
-    assert [c.text for c in withheld[-1][2:]] == ["8.属于行政查询事项", "10", "0", "10"]
+    labels = (generator.OUTCOME, "（三）不予公开", "8.属于行政查询事项")
+    last_values = generator.data_values()[generator.DATA_LABELS.index(labels)]
+    assert [c.text for c in withheld[-1][2:]] == ["8.属于行政查询事项", *map(str, last_values)]
 
 
-def test_horizontal_merges_keep_their_columns():
+def test_horizontal_merges_keep_their_columns(generator):
     table = read_document(merged_labels()).tables[0]
     corner, applicants = table.rows[0]
-    assert (corner.rowspan, corner.colspan) == (2, 3)
-    assert (applicants.col, applicants.colspan, applicants.text) == (3, 3, "申请人情况")
-    assert [c.text for c in table.rows[1][1:]] == ["自然人", "法人或其他组织", "总计"]
-    granted = table.rows[2][1]
+    assert (corner.text, corner.rowspan, corner.colspan) == (generator.CORNER, 3, 3)
+    assert (applicants.col, applicants.colspan, applicants.text) == (3, 7, "申请人情况")
+    assert [c.text for c in table.rows[2][1:]] == ["自然人", *generator.APPLICANTS, "总计"]
+    new = table.rows[generator.HEADER_ROWS][0]
+    assert (new.text, new.col, new.colspan) == ("一、本年新收政府信息公开申请数量", 0, 3)
+    granted = table.rows[generator.HEADER_ROWS + 2][1]
     assert (granted.text, granted.col, granted.colspan) == ("（一）予以公开", 1, 2)
 
 
@@ -99,5 +104,5 @@ def test_damaged_package_is_a_parse_error():
 def test_table_grid_is_rectangular_in_every_row():
     table: Table = read_document(merged_labels()).tables[0]
     for r, row in enumerate(table.rows):
-        assert sum(c.colspan for c in row) == 6
+        assert sum(c.colspan for c in row) == 10
         assert all(c.row <= r < c.row + c.rowspan for c in row)

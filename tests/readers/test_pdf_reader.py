@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from pathlib import Path
-from types import ModuleType
 
 import pdfplumber
 import pytest
@@ -19,14 +17,6 @@ from pipeline.readers.grid import clean_text, join_lines
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "attachments"
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not beside the repository")
-
-
-def load_make_fixtures() -> ModuleType:
-    """The fixture generator, whose row labels and values the tests check against."""
-    spec = importlib.util.spec_from_file_location("make_fixtures", FIXTURES / "make_fixtures.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def read_fixture(name: str) -> Document:
@@ -75,26 +65,28 @@ def test_wps_export_joins_labels_cut_by_page_break():
     assert any("全年收取政府信息公开信息处理费3940元" in p for p in document.paragraphs)
 
 
-def test_fixture_table_really_spans_two_pages():
-    with pdfplumber.open(FIXTURES / "two_page_table.pdf") as document:
-        assert [bool(page.find_tables()) for page in document.pages] == [True, True]
+def test_fixture_table_really_runs_over_pages():
+    with pdfplumber.open(FIXTURES / "split_table.pdf") as document:
+        assert len(document.pages) >= 2
+        assert all(page.find_tables() for page in document.pages)
 
 
-def test_table_over_page_break_is_one_grid_without_repeated_header():
-    fixtures = load_make_fixtures()
-    HEADER_ROWS, OUTCOME_ROWS = fixtures.HEADER_ROWS, fixtures.OUTCOME_ROWS
-    document = read_fixture("two_page_table.pdf")
+def test_table_over_page_breaks_is_one_grid_without_repeated_header(generator):
+    document = read_fixture("split_table.pdf")
     assert len(document.tables) == 1
     table = document.tables[0]
-    assert len(table.rows) == HEADER_ROWS + len(OUTCOME_ROWS)
-    for index, row in enumerate(table.rows[HEADER_ROWS:]):
-        assert [c.text for c in row[-3:]] == [str(v) for v in fixtures.outcome_values(index)]
-        assert row[-4].text == OUTCOME_ROWS[index][1]
-    label = table.rows[HEADER_ROWS][0]
-    assert label.text == "三、本年度办理结果"
-    assert label.rowspan == len(OUTCOME_ROWS)
-    assert all(row[0] is label for row in table.rows[HEADER_ROWS:])
-    assert not any(p in ("- 1 -", "- 2 -") for p in document.paragraphs)
+    header = generator.HEADER_ROWS
+    assert len(table.rows) == header + len(generator.DATA_LABELS)
+    assert [c.text for c in table.rows[2][-6:-1]] == list(generator.APPLICANTS)
+    for row, (_block, _group, leaf), values in zip(
+        table.rows[header:], generator.DATA_LABELS, generator.data_values(), strict=True
+    ):
+        assert row[-8].text == leaf
+        assert [c.text for c in row[-7:]] == [str(v) for v in values]
+    outcome = table.rows[header + 2][0]
+    assert (outcome.text, outcome.rowspan) == ("三、本年度办理结果", 22)
+    assert all(row[0] is outcome for row in table.rows[header + 2 : header + 24])
+    assert not any(p.strip("- ").isdigit() for p in document.paragraphs)
 
 
 def test_table_without_ruling_lines_becomes_tab_separated_lines():
@@ -121,12 +113,12 @@ def test_billion_page_pdf_is_refused_at_once():
 
 def test_page_limit(monkeypatch):
     monkeypatch.setattr(limits, "MAX_PDF_PAGES", 1)
-    with pytest.raises(ParseError, match="2 pages, over the 1-page limit"):
-        read_fixture("two_page_table.pdf")
+    with pytest.raises(ParseError, match="4 pages, over the 1-page limit"):
+        read_fixture("split_table.pdf")
 
 
 def test_truncated_pdf_is_a_parse_error():
-    data = (FIXTURES / "two_page_table.pdf").read_bytes()[:400]
+    data = (FIXTURES / "split_table.pdf").read_bytes()[:400]
     with pytest.raises(ParseError):
         pdf.read(data)
 
