@@ -17,6 +17,7 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
@@ -38,6 +39,29 @@ IMMEDIATE_REMOVAL_REASONS = frozenset({"soft404"})
 # Other disappearances (404, 410, gone from the listing) must repeat on this many consecutive runs,
 # so that an outage or a listing page that failed to load does not remove anything.
 RUNS_BEFORE_REMOVAL = 2
+
+
+@dataclass
+class Fetch:
+    """One fetched document as the crawler (or ``ingest``) hands it over."""
+
+    url: str
+    body: bytes
+    site_id: str | None = None
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    run_id: int | None = None
+    fetched_at: str | None = None
+    digest: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        if not self.url:
+            raise ArchiveError("record_fetch: empty url")
+        if not isinstance(self.body, bytes):
+            raise ArchiveError(f"{self.url}: body must be bytes, not {type(self.body).__name__}")
+        self.headers = {name.lower(): value for name, value in (self.headers or {}).items()}
+        self.fetched_at = self.fetched_at or utcnow()
+        self.digest = sha256(self.body)
 
 
 def parse_report(body: bytes, url: str) -> tuple[dict | None, str | None]:
@@ -139,18 +163,9 @@ class Archive:
     # --- reading ----------------------------------------------------------------------------------
 
     def _document(self, url: str) -> dict | None:
-        row = self.db.execute(
-            "SELECT d.id, d.removed_at, d.current_version_id, d.missing_runs, d.last_missing_run_id, "
-            "v.sha256 AS current_sha256 FROM documents d LEFT JOIN versions v ON v.id = d.current_version_id "
-            "WHERE d.url = ?",
-            [url],
-        ).fetchone()
-        if row is None:
-            return None
-        return dict(zip(
-            ("id", "removed_at", "current_version_id", "missing_runs", "last_missing_run_id", "current_sha256"),
-            row, strict=True,
-        ))
+        columns = ("id", "removed_at", "current_version_id", "missing_runs", "last_missing_run_id")
+        row = self.db.execute(f"SELECT {', '.join(columns)} FROM documents WHERE url = ?", [url]).fetchone()
+        return None if row is None else dict(zip(columns, row, strict=True))
 
     def validators(self, url: str) -> dict | None:
         """``{"etag", "last_modified"}`` of the current version of ``url``, for a conditional GET."""
@@ -189,14 +204,12 @@ class Archive:
         report: only page chrome moved), ``unchanged`` (same bytes), ``restored`` (a removed document
         is back) or ``error`` (the bytes are stored but could not be parsed; see ``versions.parse_error``).
         """
-        if not isinstance(body, bytes):
-            raise ArchiveError(f"{url}: body must be bytes, not {type(body).__name__}")
-        digest = sha256(body)
+        fetch = Fetch(url, body, site_id, status, headers or {}, run_id, fetched_at)
         parsed = None
-        if not self._has_version(self._document(url), digest):
+        if not self._has_version(self._document(url), fetch.digest):
             # Parse outside the transaction: it is the slow part and needs no lock.
             parsed = parse_report(body, url)
-        return self._archive(site_id, url, body, digest, status, headers, run_id, fetched_at, parsed)
+        return self._archive(fetch, parsed)
 
     def record_report(
         self,
@@ -217,20 +230,15 @@ class Archive:
         """
         if report is None and not error:
             raise ArchiveError(f"{url}: record_report needs a report or an error")
-        digest = sha256(body)
-        return self._archive(site_id, url, body, digest, status, headers, run_id, fetched_at, (report, error))
+        return self._archive(Fetch(url, body, site_id, status, headers or {}, run_id, fetched_at), (report, error))
 
-    def _archive(self, site_id, url, body, digest, status, headers, run_id, fetched_at, parsed) -> str:
+    def _archive(self, fetch: Fetch, parsed: tuple[dict | None, str | None] | None) -> str:
         """The transaction of ``record_fetch``: ``parsed`` may be None when the bytes were already stored."""
-        if not url:
-            raise ArchiveError("record_fetch: empty url")
-        fetched_at = fetched_at or utcnow()
-        headers = {k.lower(): v for k, v in (headers or {}).items()}
         with self.transaction():
-            document = self._document(url)  # again, inside the lock: another writer may have recorded it
-            if parsed is None and not self._has_version(document, digest):
-                parsed = parse_report(body, url)
-            return self._record(document, site_id, url, body, digest, status, headers, run_id, fetched_at, parsed)
+            document = self._document(fetch.url)  # again, inside the lock: another writer may have recorded it
+            if parsed is None and not self._has_version(document, fetch.digest):
+                parsed = parse_report(fetch.body, fetch.url)
+            return self._record(document, fetch, parsed)
 
     def _has_version(self, document: dict | None, digest: str) -> bool:
         if document is None:
@@ -240,22 +248,22 @@ class Archive:
         ).fetchone()
         return row is not None
 
-    def _record(self, document, site_id, url, body, digest, status, headers, run_id, fetched_at, parsed) -> str:
-        db = self.db
+    def _record(self, document: dict | None, fetch: Fetch, parsed) -> str:
+        db, run_id, fetched_at = self.db, fetch.run_id, fetch.fetched_at
         if document is None:
             document_id = db.execute(
                 "INSERT INTO documents (site_id, url, first_seen, last_seen) VALUES (?, ?, ?, ?)",
-                [site_id, url, fetched_at, fetched_at],
+                [fetch.site_id, fetch.url, fetched_at, fetched_at],
             ).lastrowid
         else:
             document_id = document["id"]
             db.execute(
                 "UPDATE documents SET last_seen = ?, missing_runs = 0, last_missing_run_id = NULL, "
                 "missing_reason = NULL, removed_at = NULL, site_id = coalesce(site_id, ?) WHERE id = ?",
-                [fetched_at, site_id, document_id],
+                [fetched_at, fetch.site_id, document_id],
             )
         old_version_id = document["current_version_id"] if document else None
-        version_id = self._store_version(document_id, body, digest, status, headers, run_id, fetched_at, parsed)
+        version_id = self._store_version(document_id, fetch, parsed)
         restored = document is not None and document["removed_at"] is not None
         if restored:
             record_change(db, document_id, RESTORED, old_version_id=old_version_id, new_version_id=version_id,
@@ -266,26 +274,27 @@ class Archive:
         self._make_current(document_id, version_id)
         return RESTORED if restored else outcome
 
-    def _store_version(self, document_id, body, digest, status, headers, run_id, fetched_at, parsed) -> int:
+    def _store_version(self, document_id: int, fetch: Fetch, parsed) -> int:
         """The id of the version of ``document_id`` with these bytes, inserting it (and its report) if new."""
-        db = self.db
+        db, headers = self.db, fetch.headers
         row = db.execute(
-            "SELECT id FROM versions WHERE document_id = ? AND sha256 = ?", [document_id, digest]
+            "SELECT id FROM versions WHERE document_id = ? AND sha256 = ?", [document_id, fetch.digest]
         ).fetchone()
-        validators = [status, headers.get("etag"), headers.get("last-modified"), headers.get("content-type")]
+        http = [fetch.status, headers.get("etag"), headers.get("last-modified"), headers.get("content-type")]
         if row is not None:
             db.execute(
                 "UPDATE versions SET last_fetched_at = ?, http_status = ?, etag = ?, last_modified = ?, "
                 "content_type = ? WHERE id = ?",
-                [fetched_at, *validators, row[0]],
+                [fetch.fetched_at, *http, row[0]],
             )
             return row[0]
         report, error = parsed
-        put_blob(db, body, digest)
+        put_blob(db, fetch.body, fetch.digest)
         version_id = db.execute(
             "INSERT INTO versions (document_id, fetched_at, last_fetched_at, sha256, size, http_status, etag, "
             "last_modified, content_type, run_id, parse_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [document_id, fetched_at, fetched_at, digest, len(body), *validators, run_id, error],
+            [document_id, fetch.fetched_at, fetch.fetched_at, fetch.digest, len(fetch.body), *http, fetch.run_id,
+             error],
         ).lastrowid
         if report is not None:
             insert_report(db, version_id, report)
