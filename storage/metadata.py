@@ -56,7 +56,8 @@ TABLES: dict[str, dict] = {
             "http_status": "HTTP status of the fetch (200 for local files).",
             "etag": "ETag header, for conditional GET.",
             "last_modified": "Last-Modified header, for conditional GET.",
-            "parse_error": "Why the normalizer could not read these bytes; NULL if it could.",
+            "parse_error": "Why the last parser to try could not read these bytes; NULL if it could "
+                           "(a report an earlier parser read is kept).",
         },
     },
     "blobs": {

@@ -51,8 +51,9 @@ def reparse_version(archive: Archive, reparse_id: int, version_id: int) -> str:
     with archive.transaction():
         row = db.execute("SELECT id FROM reports WHERE version_id = ?", [version_id]).fetchone()
         if report is None:
-            # Keep the report an older parser managed to read: a regression must not lose data.
+            # Keep any report an older parser managed to read: a regression must not lose data.
             if error != error_before:
+                db.execute("UPDATE versions SET parse_error = ? WHERE id = ?", [error, version_id])
                 log(db, reparse_id, version_id, row and row[0], [("parse_error", error_before, error)])
             return "error"
         db.execute("UPDATE versions SET parse_error = NULL WHERE id = ?", [version_id])

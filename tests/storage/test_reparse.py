@@ -26,6 +26,8 @@ def test_a_parser_regression_keeps_the_old_report(archive):
     assert archive.db.execute("SELECT title FROM reports").fetchone()[0] == make_report()["title"]
     assert count(archive, "metrics") == len(make_report()["metrics"])
     assert count(archive, "reparse_changes", "field = 'parse_error' AND new_value IS NOT NULL") == 1
+    reparse(archive, everything=True)
+    assert count(archive, "reparse_changes") == 1  # the same complaint is not logged twice
 
 
 def test_reparse_run_is_recorded(archive):
