@@ -61,6 +61,8 @@ class LabelIndex:
                 if core:
                     self._by_core.setdefault(core, (key, labels[0]))
         self._cores = list(self._by_core)
+        # fuzz.ratio ≥ 80 needs the shorter string to be at least 2/3 of the longer one.
+        self._longest = max((len(core) for core in self._cores), default=0) * 3 // 2
         # Reports repeat the same few hundred labels: fuzzy matching each once is enough.
         self._cache: dict[str, LabelMatch | None] = {}
 
@@ -79,7 +81,7 @@ class LabelIndex:
         if core in self._by_core:
             key, official = self._by_core[core]
             return LabelMatch(key, official, True, 100.0)
-        if len(core) < MIN_FUZZY_LENGTH:
+        if len(core) < MIN_FUZZY_LENGTH or len(core) > self._longest:
             return None
         best = process.extractOne(core, self._cores, scorer=fuzz.ratio, score_cutoff=VARIANT_THRESHOLD)
         if best is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from pathlib import Path
 
 from . import schema as s
@@ -20,6 +21,9 @@ PARSER_VERSION = "0.2.0"
 # Reports are a few hundred KB; anything far larger is not a report, and parsing it would
 # only burn the night's time budget.
 MAX_BYTES = 50 * 1024 * 1024
+# A report has a few hundred rows and lines; tens of thousands are junk or an attack, and
+# matching each against the template would hold up the night's crawl for nothing.
+MAX_ROWS = 20_000
 LEGACY_BEFORE = 2019
 _TABLE_NAMES = {ACTIVE: "二、主动公开政府信息情况", APPLICATIONS: "三、收到和处理政府信息公开申请情况",
                 APPEALS: "四、政府信息公开行政复议、行政诉讼情况"}
@@ -58,9 +62,12 @@ def parse_bytes(data: bytes, source: str = "<bytes>") -> dict:
 
 def normalize(document: Document, source: str) -> dict:
     """The report dict of a document that a reader has produced."""
+    rows = list(islice(document_rows(document), MAX_ROWS + 1))
+    if len(rows) > MAX_ROWS:
+        raise ParseError(f"{source} has more than {MAX_ROWS} rows and lines; not a report")
     meta = describe(document)
     text = document.text()
-    extraction = extract(list(document_rows(document)))
+    extraction = extract(rows)
     template = decide_template(extraction, meta.year)
     if meta.year is not None and meta.year < LEGACY_BEFORE:
         return _report(source, meta, "legacy", text)

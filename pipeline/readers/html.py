@@ -18,6 +18,8 @@ from ..errors import ParseError
 
 # A span larger than this is a typo or an attack, not a table layout.
 MAX_SPAN = 200
+# The three tables have about 400 cells; a page with this many is junk or an attack.
+MAX_CELLS = 100_000
 
 _BLOCK_TAGS = frozenset({
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section", "article",
@@ -53,6 +55,9 @@ def read(data: bytes) -> Document:
         raise ParseError(f"not a readable HTML document: {error}") from error
     if root is None:
         raise ParseError("not a readable HTML document: no elements")
+    cells = int(root.xpath("count(//td | //th)"))
+    if cells > MAX_CELLS:
+        raise ParseError(f"HTML document has {cells} table cells, over the {MAX_CELLS} a report could have")
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
     meta = page_metadata(root)
     title = page_title(root)
