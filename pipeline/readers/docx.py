@@ -1,8 +1,8 @@
 """Reader for DOCX reports: body paragraphs and tables in order, merged cells on the true grid.
 
 The package is read with :mod:`zipfile` and lxml rather than python-docx: opening a package with
-python-docx parses every part (styles, numbering, theme) and took 90% of the read time, ten
-times the cost of the two parts needed here (see docs/attachments.md).  The body is walked
+python-docx parses every part (styles, numbering, theme), three quarters or more of the read
+time and several times the cost of the two parts needed here (see docs/attachments.md).  The body is walked
 directly in any case, because python-docx's table API repeats a merged cell in every grid slot
 and hides the ``gridSpan``/``vMerge`` structure that says which slots are one cell.
 """
