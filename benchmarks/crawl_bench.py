@@ -141,9 +141,12 @@ def nianbao_crawl(registry: Path, db: Path, workdir: Path) -> dict[str, float]:
         fetched, not_modified, added, stats = connection.execute(
             "SELECT pages_fetched, pages_not_modified, docs_added, stats FROM crawl_runs ORDER BY id DESC LIMIT 1"
         ).fetchone()
+        documents, versions = connection.execute(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM versions)").fetchone()
     stats = json.loads(stats)
     pages, elapsed = fetched + not_modified, stats["elapsed_seconds"]
-    return {"pages": pages, "not_modified": not_modified, "reports_added": added, "seconds": elapsed,
+    return {"pages": pages, "not_modified": not_modified, "reports_added": added, "documents": documents,
+            "versions": versions, "seconds": elapsed,
             "wall_seconds": round(wall, 1), "megabytes": round(stats["bytes_received"] / 1e6, 2),
             "failed_sites": len(stats["site_failures"]), "pages_per_second": round(pages / elapsed, 1)}
 

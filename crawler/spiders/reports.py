@@ -71,14 +71,10 @@ class ReportsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Request]:
         """Each site's start URLs as home pages and its declared report columns as columns."""
         for state in self.states.values():
-            for url in state.site.start_urls:
-                request = self.page_request(state, url, "home")
-                if request:
-                    yield request
-            for url in state.site.report_columns:
-                request = self.page_request(state, url, "column")
-                if request:
-                    yield request
+            requests = [self.page_request(state, url, "home") for url in state.site.start_urls]
+            requests += [self.page_request(state, url, "column") for url in state.site.report_columns]
+            for request in _present(requests):
+                yield request
 
     def page_request(self, state: SiteState, url: str, role: str, hops: int = 0,
                      template: Request | None = None) -> Request | None:
@@ -115,24 +111,30 @@ class ReportsSpider(scrapy.Spider):
         state = self.states[site_id]
         yield from self.settle(state, self.follow_page(state, response, role, hops))
 
-    def follow_page(self, state: SiteState, response: Response, role: str, hops: int) -> Iterator[Any]:
+    def follow_page(self, state: SiteState, response: Response, role: str, hops: int) -> Iterator[Request]:
+        """Requests for the areas, columns, listing pages and reports a page leads to."""
         if not isinstance(response, TextResponse):
             return
         links: list[Link] = anchors(response.selector, response.url) if is_markup(response) else []
+        requests: list[Request | None] = []
         if role == "column":
             state.columns += 1
             listing = extract_listing(response)
             links += listing.links
-            yield from _present(self.page_request(state, page.url, "column", template=page)
-                                for page in listing.pages)
-        for link in links:
-            kind = classify_link(link.text, link.url)
-            if kind is Role.REPORT:
-                yield from _present([self.report_link(state, link)])
-            elif kind is Role.COLUMN:
-                yield from _present([self.page_request(state, link.url, "column")])
-            elif kind is Role.AREA and role != "column" and hops < MAX_AREA_HOPS:
-                yield from _present([self.page_request(state, link.url, "area", hops + 1)])
+            requests += [self.page_request(state, page.url, "column", template=page) for page in listing.pages]
+        requests += [self.follow_link(state, link, role, hops) for link in links]
+        yield from _present(requests)
+
+    def follow_link(self, state: SiteState, link: Link, role: str, hops: int) -> Request | None:
+        """The request a link on a ``role`` page deserves, by what the link leads to (None: skip it)."""
+        kind = classify_link(link.text, link.url)
+        if kind is Role.REPORT:
+            return self.report_link(state, link)
+        if kind is Role.COLUMN:
+            return self.page_request(state, link.url, "column")
+        if kind is Role.AREA and role != "column" and hops < MAX_AREA_HOPS:
+            return self.page_request(state, link.url, "area", hops + 1)
+        return None
 
     def report_link(self, state: SiteState, link: Link) -> Request | None:
         """The request for a listed report; a mobile twin is fetched as its desktop page."""
@@ -150,6 +152,7 @@ class ReportsSpider(scrapy.Spider):
 
     def judge_document(self, state: SiteState, response: Response, title: str,
                        alternate: str | None) -> Iterator[Any]:
+        """The item or requests one document answer amounts to (recorded under the URL as listed)."""
         url = response.meta.get("redirect_urls", [response.url])[0]
         if response.status == 304:
             yield ReportNotModified(state.site.id, url)
