@@ -24,7 +24,7 @@ from .. import limits
 from ..document import Block, Cell, Document, Paragraph, Table
 from ..errors import ParseError
 from .grid import CJK, clean_text, join_lines, table_from_cells
-from .pdf_objects import BBox, Char, PageObjects, open_pdf, page_objects, table_cells
+from .pdf_objects import BBox, Char, PageObjects, metadata_text, open_pdf, page_objects, table_cells
 
 # Edges closer than this (points) are the same ruling line; Word and WPS exports differ by a
 # point or two between pages, and no real column is this narrow.
@@ -98,7 +98,7 @@ def read(data: bytes) -> Document:
     pdf = open_pdf(data)
     try:
         limits.check_page_count(len(pdf))
-        title = metadata_title(pdf.get_metadata_value("Title"))
+        title = metadata_title(metadata_text(pdf, "Title"))
         pages = list(_read_pages(pdf, due))
     except pdfium.PdfiumError as error:
         raise ParseError(f"not a readable PDF ({error})") from error

@@ -61,6 +61,20 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
         raise ParseError(f"not a readable PDF ({error})") from error
 
 
+def metadata_text(pdf: pdfium.PdfDocument, key: str) -> str:
+    """A document-info entry such as ``Title``; undecodable UTF-16 is replaced, not fatal.
+
+    pypdfium2's own ``get_metadata_value`` raises on a lone surrogate, which damaged files have.
+    """
+    name = key.encode("ascii") + b"\0"
+    size = pdfium_c.FPDF_GetMetaText(pdf.raw, name, None, 0)
+    if size <= 2:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    pdfium_c.FPDF_GetMetaText(pdf.raw, name, buffer, size)
+    return buffer.raw[: size - 2].decode("utf-16-le", errors="replace")
+
+
 def page_objects(page: pdfium.PdfPage) -> PageObjects:
     """Read the characters, the ruling edges and the pictures of ``page``."""
     height = page.get_height()

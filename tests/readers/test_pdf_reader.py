@@ -151,3 +151,8 @@ def test_text_cleaning_fixes_radicals_and_cjk_gaps():
     assert join_lines(["96171.", "6"]) == "96171.6"
     assert join_lines(["Email", "address"]) == "Email address"
     assert pdf.pdf_text("2024 年 收到 12 件, see Table 3") == "2024年收到12件, see Table 3"
+
+
+def test_undecodable_metadata_title_is_replaced_not_fatal(generator):
+    document = pdf.read(generator.broken_title_pdf())
+    assert document.title is not None and document.title.startswith("年")
