@@ -66,19 +66,23 @@ def revise(path: Path) -> None:
     path.write_text(changed, encoding="utf-8")
 
 
-def test_revised_deleted_new_and_touched_reports_give_exactly_their_changes(
+def test_revised_deleted_new_touched_and_missing_reports_give_exactly_their_changes(
         shared_web: Web, crawl, tmp_path: Path) -> None:
     registry, db = shared_web.registry(tmp_path / "sites.yaml"), tmp_path / "archive.db"
     crawl(registry, db)
     column = shared_web.root / "dev02" / "zwgk" / "zfxxgkndbg"
-    revised, deleted = "/zwgk/zfxxgkndbg/202403/t20240318_169783.html", "/zwgk/zfxxgkndbg/202201/t20220110_169397.html"
+    revised, unlisted = "/zwgk/zfxxgkndbg/202403/t20240318_169783.html", "/zwgk/zfxxgkndbg/202201/t20220110_169397.html"
     touched, new = "/zwgk/zfxxgkndbg/202003/t20200317_169242.html", "/zwgk/zfxxgkndbg/202504/t20250401_170000.html"
+    # Still listed, but the file is gone (404), or the CMS sends the article back to its column (soft 404).
+    not_found = "/zwgk/zfxxgkndbg/bmnb/202401/t20240116_170802.html"
+    redirected = "/zwgk/zfxxgkndbg/bmnb/202102/t20210220_170696.html"
 
     revise(column / "202403" / "t20240318_169783.html")
     (column / "202201" / "t20220110_169397.html").unlink()
     page = column / "index_1.html"
     page.write_text(re.sub(r'<li><a href="\./202201/t20220110_169397\.html".*?</li>', "",
                            page.read_text(encoding="utf-8")), encoding="utf-8")
+    (column / "bmnb" / "202401" / "t20240116_170802.html").unlink()
     new_title = "青岚区人民政府2018年政府信息公开工作年度报告"
     (column / "202504").mkdir()
     (column / "202504" / "t20250401_170000.html").write_text(
@@ -92,15 +96,18 @@ def test_revised_deleted_new_and_touched_reports_give_exactly_their_changes(
     config = json.loads(serve.read_text(encoding="utf-8"))
     # An edit moves the file's mtime (hence Last-Modified and ETag); touching moves only the mtime.
     config["lastmod"][revised] = config["lastmod"][touched] = 1800000000
+    config["redirects"][redirected] = "/zwgk/zfxxgkndbg/bmnb/index.html"
     serve.write_text(json.dumps(config), encoding="utf-8")
 
     crawl(registry, db)
     run = last_run(db)
     url = lambda path: shared_web.url("dev02", path)  # noqa: E731
-    assert changes(db, run["id"]) == {("modified", url(revised)), ("added", url(new))}
+    assert changes(db, run["id"]) == {("modified", url(revised)), ("added", url(new)), ("removed", url(redirected))}
     assert run["stats"]["docs_unchanged"] == 1  # the touched one: fetched again, same bytes, no version
-    assert run["stats"]["docs_missing"] == 1  # the deleted one, once: not yet proof of removal
+    # Unlisted and 404 once are not yet proof of removal (an outage looks the same); the soft 404 is.
+    assert run["stats"]["docs_missing"] == 3
 
     crawl(registry, db)
-    assert changes(db, last_run(db)["id"]) == {("removed", url(deleted))}
-    assert url(deleted) not in archived_urls(db)
+    assert changes(db, last_run(db)["id"]) == {("removed", url(unlisted)), ("removed", url(not_found))}
+    assert archived_urls(db) == expected_reports(shared_web) - {url(unlisted), url(not_found), url(redirected)} | {
+        url(new)}
