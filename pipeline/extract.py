@@ -123,6 +123,13 @@ def split_row(row: Row) -> tuple[list[RowCell], list[RowCell]]:
     return labels, cells[last_label + 1 :]
 
 
+def _blank_fields_after(row: Row) -> bool:
+    """True for a text line whose label is followed by empty fields: blank cells, not a label
+    waiting for its values on the next lines."""
+    labels = [c for c in row.cells if not c.empty_field]
+    return bool(labels) and any(c.empty_field and c.col > labels[-1].col for c in row.cells)
+
+
 class Extractor:
     """A single pass over the rows, keeping the context a reader keeps: which table, which
     header, which parent block."""
@@ -200,7 +207,8 @@ class Extractor:
         columns = list(self.active_columns) if self.active_columns else None
         found = FoundRow(ACTIVE, match.key, label, values, row, len(columns) if columns else len(values), columns,
                          match)
-        self.result.rows.append(found)
+        if values or _blank_fields_after(row):
+            self.result.rows.append(found)
         return found
 
     def _match_application(self, row: Row, segments: list[str], values: list[RowCell]) -> FoundRow | None:
@@ -224,7 +232,9 @@ class Extractor:
         self._note_child(row, match.key, outer)
         self.section = APPLICATIONS
         found = FoundRow(APPLICATIONS, match.key, inner, values, row, len(s.APPLICANT_COLUMNS), match=match)
-        self.result.rows.append(found)
+        if values or _blank_fields_after(row):
+            # A label alone waits for the values on the next lines before it counts as a row.
+            self.result.rows.append(found)
         if match.key.startswith("other.") and match.key != "other.total":
             self.result.votes[s.T2021] += 1
         elif match.key == "other.total":
@@ -360,6 +370,8 @@ class Extractor:
             return
         if self.pending is not None and not self.pending.complete:
             need = self.pending.expected - len(self.pending.cells)
+            if not self.pending.cells:
+                self.result.rows.append(self.pending)
             self.pending.cells.extend(values[:need])
             if self.pending.complete:
                 self.pending = None

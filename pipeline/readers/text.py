@@ -14,5 +14,6 @@ from ..encoding import decode
 def read(data: bytes) -> Document:
     """Split decoded text into line paragraphs, dropping blank lines."""
     text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
-    blocks = [Paragraph(line.rstrip()) for line in text.split("\n") if line.strip()]
+    # Trailing tabs stay: they are the empty cells at the end of a flattened table row.
+    blocks = [Paragraph(line.rstrip(" \u3000")) for line in text.split("\n") if line.strip()]
     return Document(blocks=blocks, kind="text")
