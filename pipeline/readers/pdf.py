@@ -249,21 +249,22 @@ def _continues(before: Item, after: Item) -> bool:
 def join_tables(first: DrawnTable, rest: DrawnTable) -> DrawnTable:
     """``first`` continued by ``rest`` from the next page, as one table.
 
-    ``rest`` is moved to start where ``first`` ends; header rows it repeats are dropped, and a
-    label cell that the page break cut in two becomes one cell again.
+    Header rows that ``rest`` repeats are dropped and the remainder moved to start where
+    ``first`` ends; a label cell or a row that the page break cut in two becomes one again.
     """
-    shift = first.bottom - rest.top
-    moved = [replace(b, top=b.top + shift, bottom=b.bottom + shift) for b in rest.boxes]
-    moved = _drop_repeated_header(list(first.boxes), moved)
+    remaining = _drop_repeated_header(list(first.boxes), list(rest.boxes))
+    top = min(b.top for b in remaining)
+    shift = first.bottom - top
+    moved = [replace(b, top=b.top + shift, bottom=b.bottom + shift) for b in remaining]
     boxes = list(first.boxes)
-    top_row = _rows_of_boxes(moved)[0] if moved else []
+    top_row = _rows_of_boxes(moved)[0]
     fragment = _is_row_fragment(top_row)
     for below in top_row:
         above = _box_above(boxes, below, first.bottom)
         if above is not None and (fragment or _same_cell(above.text, below.text)):
             boxes[boxes.index(above)] = replace(above, text=join_lines([above.text, below.text]), bottom=below.bottom)
             moved.remove(below)
-    return DrawnTable((*boxes, *moved), first.x0, first.top, first.x1, first.bottom + rest.bottom - rest.top)
+    return DrawnTable((*boxes, *moved), first.x0, first.top, first.x1, first.bottom + rest.bottom - top)
 
 
 def _rows_of_boxes(boxes: list[Box]) -> list[list[Box]]:
@@ -278,6 +279,7 @@ def _rows_of_boxes(boxes: list[Box]) -> list[list[Box]]:
 
 
 def _drop_repeated_header(first: list[Box], rest: list[Box]) -> list[Box]:
+    """``rest`` without the leading rows that repeat ``first``'s header; one row always stays."""
     first_rows = _rows_of_boxes(first)[:MAX_HEADER_ROWS]
     rest_rows = _rows_of_boxes(rest)
     repeated = 0

@@ -65,14 +65,19 @@ def test_wps_export_joins_labels_cut_by_page_break():
     assert any("全年收取政府信息公开信息处理费3940元" in p for p in document.paragraphs)
 
 
-def test_fixture_table_really_runs_over_pages():
-    with pdfplumber.open(FIXTURES / "split_table.pdf") as document:
+SPLIT_TABLES = ["split_table.pdf", "whole_rows_table.pdf"]
+
+
+@pytest.mark.parametrize("name", SPLIT_TABLES)
+def test_fixture_table_really_runs_over_pages(name):
+    with pdfplumber.open(FIXTURES / name) as document:
         assert len(document.pages) >= 2
         assert all(page.find_tables() for page in document.pages)
 
 
-def test_table_over_page_breaks_is_one_grid_without_repeated_header(generator):
-    document = read_fixture("split_table.pdf")
+@pytest.mark.parametrize("name", SPLIT_TABLES)
+def test_table_over_page_breaks_is_one_grid_without_repeated_header(name, generator):
+    document = read_fixture(name)
     assert len(document.tables) == 1
     table = document.tables[0]
     header = generator.HEADER_ROWS
@@ -86,6 +91,7 @@ def test_table_over_page_breaks_is_one_grid_without_repeated_header(generator):
     outcome = table.rows[header + 2][0]
     assert (outcome.text, outcome.rowspan) == ("三、本年度办理结果", 22)
     assert all(row[0] is outcome for row in table.rows[header + 2 : header + 24])
+    assert {c.row for row in table.rows for c in row} == set(range(len(table.rows)))
     assert not any(p.strip("- ").isdigit() for p in document.paragraphs)
 
 
