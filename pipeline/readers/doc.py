@@ -22,7 +22,7 @@ from ..sniff import ole_kind
 from . import docx
 
 INSTALL_HINT = "install LibreOffice (soffice) to read DOC/WPS reports, e.g. apt-get install libreoffice-writer-nogui"
-_NOT_REPORTS = ("xls", "ppt")
+_CONVERTIBLE = ("doc", "wps")
 # Without a forced import filter LibreOffice reads an unrecognised DOC as plain text and
 # "converts" its bytes into gibberish; Works files (wps) are left to its own detection.
 _IMPORT_FILTERS = {"doc": ["--infilter=MS Word 97"]}
@@ -31,9 +31,8 @@ _IMPORT_FILTERS = {"doc": ["--infilter=MS Word 97"]}
 def read(data: bytes) -> Document:
     """Convert a DOC or WPS file with LibreOffice and read the result as DOCX."""
     kind = ole_kind(data)
-    if kind in _NOT_REPORTS:
-        raise UnsupportedFormat(kind, "nianbao reads reports written with Word or WPS, not spreadsheets or slides")
-    kind = "doc" if kind == "ole" else kind
+    if kind not in _CONVERTIBLE:
+        raise UnsupportedFormat(kind, "of OLE2 files nianbao reads Word and WPS documents, not spreadsheets or slides")
     limits.check_file_size(data, kind.upper())
     soffice = find_soffice()
     if soffice is None:

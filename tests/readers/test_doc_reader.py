@@ -44,11 +44,12 @@ def test_damaged_doc_is_a_parse_error():
         read_document(data)
 
 
-def test_spreadsheet_in_ole_is_not_taken_for_a_report():
-    data = OLE2_MAGIC + b"\x00" * 64 + "Workbook".encode("utf-16-le")
+@pytest.mark.parametrize(("stream", "kind"), [("Workbook", "xls"), ("PowerPoint Document", "ppt"), ("Foo", "ole")])
+def test_other_ole_files_are_not_taken_for_reports(stream, kind):
+    data = OLE2_MAGIC + b"\x00" * 64 + stream.encode("utf-16-le")
     with pytest.raises(UnsupportedFormat) as raised:
         read_document(data)
-    assert raised.value.kind == "xls"
+    assert raised.value.kind == kind
 
 
 def test_type_comes_from_content_not_extension():
