@@ -45,6 +45,8 @@ _CLAIMS: tuple[tuple[str, Callable[[Metrics], float | None], str], ...] = (
     (r"(?<!复议)(?:行政)?诉讼", _keys("appeals.litigation_direct.total", "appeals.litigation_after_review.total"),
      "行政诉讼 总计"),
 )
+_CLAIM_PATTERNS = tuple((re.compile(phrase + _CLAUSE_END + r"{0,8}?(\d+)\s*件"), value, description)
+                        for phrase, value, description in _CLAIMS)
 _RECEIVED = re.compile(r"(?:受理|收到|新收|接收)[^。；;，,\d]{0,16}?申请[^。；;，,\d]{0,8}?(\d+)\s*件")
 _NONE_CLAIM = re.compile(
     r"(?<!未经)(?:没有|未|无)(?!法)(?:发生|出现|收到|产生|有|被)?[^。；;]{0,30}?(行政复议|行政诉讼|复议|诉讼)[^。；;]{0,12}"
@@ -71,8 +73,7 @@ def _numbers_stated(text: str, metrics: Metrics) -> list[dict]:
             findings.append(_finding(f"the text says {match.group(0)}, but table 三 gives 一、本年新收 "
                                      f"{received[0]:g}", "applications.new_received.all"))
     remaining = _RECEIVED.sub("", text)
-    for phrase, table_value, description in _CLAIMS:
-        pattern = re.compile(phrase + _CLAUSE_END + r"{0,8}?(\d+)\s*件")
+    for pattern, table_value, description in _CLAIM_PATTERNS:
         for match in pattern.finditer(remaining):
             expected = table_value(metrics)
             if expected is not None and int(match.group(1)) != expected:
