@@ -192,23 +192,29 @@ def _cell_text(cell: etree._Element) -> str:
 
 def build_grid(table: etree._Element) -> Table:
     """Rebuild a table's true grid from rowspan/colspan; each row lists the cells covering it."""
-    occupied: dict[tuple[int, int], Cell] = {}
     trs = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    grid: list[list[Cell | None]] = [[] for _ in trs]
     for r, tr in enumerate(trs):
+        slots = grid[r]
         c = 0
         for td in tr:
             if td.tag not in ("td", "th"):
                 continue
-            while (r, c) in occupied:
+            while c < len(slots) and slots[c] is not None:
                 c += 1
-            cell = Cell(_cell_text(td), r, c, _span(td.get("rowspan")), _span(td.get("colspan")))
-            cell.rowspan = min(cell.rowspan, len(trs) - r)
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    occupied[(r + dr, c + dc)] = cell
-            c += cell.colspan
-    rows: list[list[Cell]] = [[] for _ in trs]
-    for (r, _c), cell in sorted(occupied.items()):
-        if not rows[r] or rows[r][-1] is not cell:
-            rows[r].append(cell)
+            rowspan = min(_span(td.get("rowspan")), len(trs) - r)
+            colspan = _span(td.get("colspan"))
+            cell = Cell(_cell_text(td), r, c, rowspan, colspan)
+            for below in grid[r : r + rowspan]:
+                if len(below) < c + colspan:
+                    below.extend([None] * (c + colspan - len(below)))
+                below[c : c + colspan] = [cell] * colspan
+            c += colspan
+    rows = []
+    for slots in grid:
+        row: list[Cell] = []
+        for cell in slots:
+            if cell is not None and (not row or row[-1] is not cell):
+                row.append(cell)
+        rows.append(row)
     return Table(rows)
