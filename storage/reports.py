@@ -13,6 +13,8 @@ import re
 
 import sqlite_utils
 
+from pipeline.schema import SCHEMA
+
 from .coverage import deadline, report_level
 from .db import utcnow
 
@@ -54,13 +56,21 @@ def clean_metrics(metrics: dict | None) -> dict[str, int | float]:
     return cleaned
 
 
+# The table-三 row (its first key part) whose 总计 a metric key is, for the keys that are one.
+_TOTAL_ROW = {
+    key: key.split(".")[1]
+    for key in SCHEMA.by_key
+    if key.startswith("applications.") and key.endswith(".all") and key.split(".")[1] in APPLICATION_TOTALS
+}
+
+
 def application_totals(metrics: dict[str, int | float]) -> dict[str, int | float | None]:
     """The 总计 column of table 三 by row, a block's rows (（三）不予公开 1–8 …) summed into one."""
     totals: dict[str, int | float | None] = dict.fromkeys(APPLICATION_TOTALS)
     for key, value in metrics.items():
-        table, *row, column = key.split(".")
-        if table == "applications" and column == "all" and row[0] in totals:
-            totals[row[0]] = (totals[row[0]] or 0) + value
+        row = _TOTAL_ROW.get(key)
+        if row is not None:
+            totals[row] = (totals[row] or 0) + value
     return {f"applications_{name}": total for name, total in totals.items()}
 
 
