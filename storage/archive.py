@@ -178,6 +178,14 @@ class Archive:
             return None
         return {"etag": row[0], "last_modified": row[1]}
 
+    def parse_error(self, url: str) -> str | None:
+        """Why the current version of ``url`` could not be parsed; None if it could (or is unknown)."""
+        row = self.db.execute(
+            "SELECT v.parse_error FROM documents d JOIN versions v ON v.id = d.current_version_id WHERE d.url = ?",
+            [url],
+        ).fetchone()
+        return row and row[0]
+
     def site_urls(self, site_id: str) -> list[str]:
         """URLs of the site's documents that are not removed."""
         rows = self.db.execute(

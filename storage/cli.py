@@ -6,6 +6,7 @@ import json
 import sys
 import tempfile
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -65,9 +66,11 @@ def ingest(db_path: Path, paths: tuple[Path, ...], site_id: str | None) -> None:
                 outcomes["unreadable"] += 1
                 click.echo(f"unreadable  {path}: {error.strerror or error}", err=True)
                 continue
-            outcome = archive.record_fetch(site_id=site_id, url=path.resolve().as_uri(), body=body)
+            url = path.resolve().as_uri()
+            outcome = archive.record_fetch(site_id=site_id, url=url, body=body)
             outcomes[outcome] += 1
-            click.echo(f"{outcome:<11} {path}")
+            reason = f": {archive.parse_error(url)}" if outcome == "error" else ""
+            click.echo(f"{outcome:<11} {path}{reason}")
     except ArchiveError as error:
         raise click.ClickException(str(error)) from error
     finally:
@@ -83,6 +86,12 @@ def ingest(db_path: Path, paths: tuple[Path, ...], site_id: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per change, one per line.")
 def changes(db_path: Path, since: str | None, as_json: bool) -> None:
     """List what publishers changed: documents added, modified (metric old → new), removed, restored."""
+    if since:
+        try:
+            datetime.fromisoformat(since.replace("Z", "+00:00"))
+        except ValueError:
+            message = f"{since!r} is not a date (YYYY-MM-DD) or ISO time"
+            raise click.BadParameter(message, param_hint="--since") from None
     try:
         db = connect(db_path, readonly=True)
         rows = list_changes(db, since)

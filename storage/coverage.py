@@ -65,7 +65,7 @@ found AS (
         sum(r.level = '{GOVERNMENT}') AS government_reports,
         min(d.first_seen) AS first_seen,
         min(CASE WHEN r.level = '{GOVERNMENT}' THEN r.published END) AS published,
-        max(r.level = '{GOVERNMENT}') AS has_government
+        sum(d.removed_at IS NOT NULL) AS removed
     FROM reports r JOIN documents d ON d.id = r.document_id
     WHERE r.is_current = 1 AND r.site_id IS NOT NULL AND r.year IS NOT NULL
     GROUP BY r.site_id, r.year
@@ -78,6 +78,7 @@ ledger AS (
         y.year,
         coalesce(f.reports, 0) AS reports,
         coalesce(f.government_reports, 0) AS government_reports,
+        coalesce(f.removed, 0) AS removed,
         f.first_seen,
         f.published,
         (y.year + 1) || '-{DEADLINES[GOVERNMENT]}' AS deadline,
@@ -88,7 +89,7 @@ ledger AS (
     LEFT JOIN found f ON f.site_id = s.id AND f.year = y.year
 )
 SELECT
-    site_id, site_name, region_code, year, reports, government_reports, first_seen, published,
+    site_id, site_name, region_code, year, reports, government_reports, removed, first_seen, published,
     deadline, appeared_on, appeared_basis,
     CASE WHEN reports = 0 THEN NULL ELSE appeared_on > deadline END AS late,
     CASE

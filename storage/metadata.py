@@ -156,6 +156,7 @@ TABLES: dict[str, dict] = {
         "columns": {
             "reports": "Current reports of the site on that year (any level).",
             "government_reports": "Of which reports of the whole government level.",
+            "removed": "Of which reports whose document has since been removed by the publisher.",
             "deadline": "31 March of the following year (government-level report).",
             "appeared_on": "Publication date stated by the government report, else the date first seen.",
             "appeared_basis": "published or first_seen: where appeared_on comes from.",

@@ -32,6 +32,16 @@ def test_ingest_twice_is_idempotent_and_reports_outcomes(tmp_path):
         assert archive.db.execute("SELECT url FROM documents ORDER BY id").fetchone()[0] == HTML.as_uri()
 
 
+def test_ingest_says_why_a_file_could_not_be_parsed(tmp_path):
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    result = run(ingest, "--db", tmp_path / "a.db", empty)
+    assert result.exit_code == 0
+    with Archive(tmp_path / "a.db") as archive:
+        reason = archive.parse_error(empty.as_uri())
+    assert reason and f"error       {empty}: {reason}" in result.output
+
+
 def test_ingest_names_an_unreadable_file_and_fails(tmp_path):
     result = run(ingest, "--db", tmp_path / "a.db", tmp_path / "missing.html")
     assert result.exit_code == 1
@@ -57,6 +67,8 @@ def test_end_to_end_edit_shows_in_changes(tmp_path):
     assert [c["kind"] for c in listed] == ["added", "modified"]
     assert "text changed" in listed[1]["summary"]
     assert run(changes, "--db", db, "--since", "2999-01-01").output == ""
+    bad = run(changes, "--db", db, "--since", "yesterday")
+    assert bad.exit_code == 2 and "'yesterday' is not a date" in bad.output
 
 
 def test_chrome_only_edit_is_a_new_version(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 from archive_testing import count, make_report
 
 from storage.archive import Archive, ArchiveError
-from storage.db import MIGRATIONS
+from storage.db import MIGRATIONS, connect
 
 
 def test_new_archive_is_wal_with_schema_and_labels(tmp_path):
@@ -20,6 +20,20 @@ def test_new_archive_is_wal_with_schema_and_labels(tmp_path):
         assert archive.db.execute("SELECT max(version) FROM _migrations").fetchone()[0] == len(MIGRATIONS)
         views = {row[0] for row in archive.db.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
         assert views == {"current_reports", "applications_wide", "metrics_labelled", "coverage"}
+
+
+def test_readers_see_committed_data_while_a_write_is_open(tmp_path):
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        archive.record_report(site_id=None, url="u1", body=b"1", report=make_report())
+        reader = connect(path, readonly=True)
+        with archive.transaction() as db:
+            db.execute("INSERT INTO sites (id) VALUES ('in-flight')")
+            # WAL: the reader neither waits for the writer nor sees its uncommitted row
+            assert reader.execute("SELECT count(*) FROM sites").fetchone()[0] == 0
+            assert reader.execute("SELECT count(*) FROM reports").fetchone()[0] == 1
+        assert reader.execute("SELECT count(*) FROM sites").fetchone()[0] == 1
+        reader.close()
 
 
 def test_reopening_keeps_data_and_applies_nothing_twice(tmp_path):
