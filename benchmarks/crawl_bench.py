@@ -151,6 +151,15 @@ def nianbao_crawl(registry: Path, db: Path, workdir: Path) -> dict[str, float]:
             "failed_sites": len(stats["site_failures"]), "pages_per_second": round(pages / elapsed, 1)}
 
 
+def coverage(db: Path, root: Path, urls: dict[str, str]) -> dict[str, int]:
+    """True reports missing from the archive, and archived documents that are not true reports."""
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    expected = {urls[r["site"]].rstrip("/") + r["path"] for r in manifest["reports"]}
+    with sqlite3.connect(db) as connection:
+        archived = {url for (url,) in connection.execute("SELECT url FROM documents")}
+    return {"missing_reports": len(expected - archived), "not_reports": len(archived - expected)}
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sites", type=int, default=300)
@@ -166,7 +175,8 @@ def main(argv: list[str] | None = None) -> dict:
             results = {"sites": arguments.sites, "true_reports": reports,
                        "scrapy_bench": scrapy_bench(workdir),
                        "full_crawl": nianbao_crawl(workdir / "sites.yaml", workdir / "bench.db", workdir),
-                       "no_change_recrawl": nianbao_crawl(workdir / "sites.yaml", workdir / "bench.db", workdir)}
+                       "no_change_recrawl": nianbao_crawl(workdir / "sites.yaml", workdir / "bench.db", workdir),
+                       "archive": coverage(workdir / "bench.db", workdir / "web", urls)}
         finally:
             server.terminate()
             server.wait()
