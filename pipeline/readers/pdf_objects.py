@@ -27,6 +27,8 @@ INTERSECTION_TOLERANCE = 3.0
 MIN_EDGE_LENGTH = 3.0
 # A stroke or filled rectangle thinner than this is a ruling line, not a shape.
 MAX_RULE_THICKNESS = 3.0
+# Forms nest forms; a chain deeper than this is a malicious file, not a layout.
+MAX_FORM_DEPTH = 8
 
 BBox = tuple[float, float, float, float]
 
@@ -80,12 +82,42 @@ def page_objects(page: pdfium.PdfPage) -> PageObjects:
     height = page.get_height()
     edges: list[dict] = []
     images = 0
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE]):
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+    for kind, handle, matrix in drawn_objects(page):
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             images += 1
-        elif obj.level == 0:
-            edges.extend(_path_edges(obj, height))
+        else:
+            edges.extend(_path_edges(list(_path_points(handle, matrix)), height))
     return PageObjects(height=height, chars=list(_chars(page, height)), edges=edges, images=images)
+
+
+def drawn_objects(page: pdfium.PdfPage) -> Iterator[tuple[int, ctypes.c_void_p, pdfium.PdfMatrix]]:
+    """Every path and image on the page with the matrix from its own space to the page's.
+
+    Form XObjects are looked into: "print to PDF" tools wrap a whole page in one, and the
+    objects inside are placed by the form's matrix, not the page's.
+    """
+    yield from _walk(page.raw, _PAGE_CHILDREN, pdfium.PdfMatrix(), 0)
+
+
+_PAGE_CHILDREN = (pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject)
+_FORM_CHILDREN = (pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject)
+
+
+def _walk(container, children: tuple, outer: pdfium.PdfMatrix, depth: int) -> Iterator:
+    count, get = children
+    for index in range(count(container)):
+        handle = get(container, index)
+        kind = pdfium_c.FPDFPageObj_GetType(handle)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
+            yield from _walk(handle, _FORM_CHILDREN, _matrix(handle).multiply(outer), depth + 1)
+        elif kind in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE):
+            yield kind, handle, _matrix(handle).multiply(outer)
+
+
+def _matrix(handle) -> pdfium.PdfMatrix:
+    raw = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFPageObj_GetMatrix(handle, ctypes.byref(raw))
+    return pdfium.PdfMatrix.from_raw(raw)
 
 
 def _chars(page: pdfium.PdfPage, height: float) -> Iterator[Char]:
@@ -106,26 +138,27 @@ def _chars(page: pdfium.PdfPage, height: float) -> Iterator[Char]:
         textpage.close()
 
 
-def _path_edges(obj: pdfium.PdfObject, height: float) -> Iterator[dict]:
+def _path_edges(points: list[tuple[float, float, bool]], height: float) -> Iterator[dict]:
     """Horizontal and vertical edges of a path: its straight segments and thin rectangles."""
-    left, bottom, right, top = obj.get_bounds()
+    if not points:
+        return
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    left, right, bottom, top = min(xs), max(xs), min(ys), max(ys)
     if min(right - left, top - bottom) <= MAX_RULE_THICKNESS:
         # A thin filled rectangle or a single stroke: one rule along its long side.
         yield _edge(left, height - top, right, height - bottom)
         return
-    points = list(_path_points(obj))
     for (x0, y0, move), (x1, y1, _move) in pairwise(points):
         if not move and (abs(x0 - x1) < 1 or abs(y0 - y1) < 1):
             yield _edge(min(x0, x1), height - max(y0, y1), max(x0, x1), height - min(y0, y1))
 
 
-def _path_points(obj: pdfium.PdfObject) -> Iterator[tuple[float, float, bool]]:
+def _path_points(handle, matrix: pdfium.PdfMatrix) -> Iterator[tuple[float, float, bool]]:
     """The path's points in page space, each flagged when it starts a new sub-path."""
-    matrix = obj.get_matrix()
     x, y = ctypes.c_float(), ctypes.c_float()
     start = None
-    for index in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, index)
+    for index in range(pdfium_c.FPDFPath_CountSegments(handle)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(handle, index)
         pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
         kind = pdfium_c.FPDFPathSegment_GetType(segment)
         point = matrix.on_point(x.value, y.value)

@@ -65,7 +65,7 @@ def test_wps_export_joins_labels_cut_by_page_break():
     assert any("全年收取政府信息公开信息处理费3940元" in p for p in document.paragraphs)
 
 
-SPLIT_TABLES = ["split_table.pdf", "whole_rows_table.pdf"]
+SPLIT_TABLES = ["split_table.pdf", "whole_rows_table.pdf", "form_wrapped_table.pdf"]
 
 
 @pytest.mark.parametrize("name", SPLIT_TABLES)
