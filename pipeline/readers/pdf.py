@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -85,10 +86,11 @@ Item = Line | DrawnTable
 
 @dataclass(frozen=True)
 class PageContent:
-    """What one page holds, top to bottom, and how many pictures it shows."""
+    """What one page holds, top to bottom, how many pictures it shows, and its height."""
 
     items: list[Item]
     images: int
+    height: float
 
 
 def read(data: bytes) -> Document:
@@ -104,7 +106,7 @@ def read(data: bytes) -> Document:
         raise ParseError(f"not a readable PDF ({error})") from error
     finally:
         pdf.close()
-    items = join_page_breaks(pages)
+    items = join_page_breaks(drop_running_lines(pages))
     return Document(blocks=to_blocks(items), kind="pdf", title=title, images=sum(p.images for p in pages))
 
 
@@ -139,7 +141,7 @@ def read_page(page: PageObjects, index: int) -> PageContent:
     lines = [line for line in text_lines(outside, index) if not is_page_number(line, page.height)]
     items: list[Item] = [*lines, *drawn]
     items.sort(key=lambda item: item.top)
-    return PageContent(items=items, images=page.images)
+    return PageContent(items=items, images=page.images, height=page.height)
 
 
 def _union(cells: list[BBox]) -> BBox:
@@ -221,8 +223,35 @@ def _spaced_text(line: list[Char], tabs: bool) -> str:
 
 def is_page_number(line: Line, page_height: float) -> bool:
     """A line such as ``- 4 -`` or ``第4页`` in the top or bottom margin of the page."""
-    in_margin = line.top > page_height * 0.85 or line.bottom < page_height * 0.12
-    return in_margin and bool(_PAGE_NUMBER.match(line.text))
+    return _in_margin(line, page_height) and bool(_PAGE_NUMBER.match(line.text))
+
+
+def _in_margin(line: Line, page_height: float) -> bool:
+    return line.top > page_height * 0.85 or line.bottom < page_height * 0.12
+
+
+def drop_running_lines(pages: list[PageContent]) -> list[PageContent]:
+    """The pages without running headers and footers: margin lines repeated on several pages.
+
+    Left in, a running header stands between a table and its continuation on the next page.
+    Digits are ignored when comparing, so ``第3页`` and ``第4页`` count as the same line.
+    """
+    seen = Counter(key for page in pages for key in {_running_key(line) for line in _margin_lines(page)})
+    repeated = {key for key, pages_with_it in seen.items() if pages_with_it >= 2}
+    return [_without(page, repeated) for page in pages]
+
+
+def _without(page: PageContent, running: set[str]) -> PageContent:
+    margin = {id(line) for line in _margin_lines(page)}
+    return replace(page, items=[i for i in page.items if id(i) not in margin or _running_key(i) not in running])
+
+
+def _margin_lines(page: PageContent) -> list[Line]:
+    return [item for item in page.items if isinstance(item, Line) and _in_margin(item, page.height)]
+
+
+def _running_key(line: Line) -> str:
+    return re.sub(r"\d+", "#", line.text)
 
 
 def join_page_breaks(pages: list[PageContent]) -> list[Item]:

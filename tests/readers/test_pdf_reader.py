@@ -92,6 +92,7 @@ def test_table_over_page_breaks_is_one_grid_without_repeated_header(name, genera
     assert (outcome.text, outcome.rowspan) == ("三、本年度办理结果", 22)
     assert all(row[0] is outcome for row in table.rows[header + 2 : header + 24])
     assert {c.row for row in table.rows for c in row} == set(range(len(table.rows)))
+    assert generator.RUNNING_HEADER not in document.paragraphs
     assert not any(p.strip("- ").isdigit() for p in document.paragraphs)
 
 
