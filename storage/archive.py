@@ -27,7 +27,7 @@ from pipeline import ParseError, parse_bytes
 from .blobs import put_blob, sha256
 from .changes import ADDED, MODIFIED, REMOVED, RESTORED, diff_metrics, modification_summary, record_change
 from .db import ArchiveError, describe, open_archive, transaction, utcnow
-from .reports import insert_report, normalized_text, report_metrics
+from .reports import Labels, insert_report, normalized_text, report_metrics
 from .schema_metrics import load_schema_metrics, schema_metrics_current
 from .views import ensure_views, views_current
 
@@ -81,6 +81,7 @@ class Archive:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.db: sqlite_utils.Database = open_archive(self.path)
+        self.labels = Labels()
         # Only write when the code's labels or views changed, so opening an archive does not write.
         if not (schema_metrics_current(self.db) and views_current(self.db)):
             with self.transaction():
@@ -103,8 +104,11 @@ class Archive:
         try:
             with transaction(self.db) as db:
                 yield db
-        except sqlite3.Error as error:
-            raise ArchiveError(f"{self.path}: {describe(error)}") from error
+        except BaseException as error:
+            self.labels.forget()
+            if isinstance(error, sqlite3.Error):
+                raise ArchiveError(f"{self.path}: {describe(error)}") from error
+            raise
 
     # --- sites and runs -------------------------------------------------------------------------
 
@@ -305,7 +309,7 @@ class Archive:
              error],
         ).lastrowid
         if report is not None:
-            insert_report(db, version_id, report)
+            insert_report(db, version_id, report, self.labels)
         return version_id
 
     def _report_of(self, version_id: int | None) -> dict | None:

@@ -256,6 +256,8 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite_utils.Database:
     check_file(path)
     if readonly and not path.exists():
         raise ArchiveError(f"{path}: no such archive")
+    if not readonly:
+        check_writable(path)
     try:
         if readonly:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
@@ -265,15 +267,13 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite_utils.Database:
         db = sqlite_utils.Database(conn)
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as error:
-        raise ArchiveError(f"{path}: cannot open: {error}") from error
+        raise ArchiveError(f"{path}: cannot open: {describe(error)}") from error
     return db
 
 
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open or create the archive at ``path`` for writing: WAL mode, schema up to date."""
     path = Path(path)
-    check_file(path)
-    check_writable(path)
     db = connect(path)
     try:
         if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":

@@ -58,14 +58,14 @@ def reparse_version(archive: Archive, reparse_id: int, version_id: int) -> str:
             return "error"
         db.execute("UPDATE versions SET parse_error = NULL WHERE id = ?", [version_id])
         if row is None:
-            report_id = insert_report(db, version_id, report)
+            report_id = insert_report(db, version_id, report, archive.labels)
             db.execute(
                 "UPDATE reports SET is_current = 1 WHERE id = ? AND version_id = "
                 "(SELECT current_version_id FROM documents WHERE id = reports.document_id)", [report_id])
             log(db, reparse_id, version_id, report_id, [("parse_error", error_before, None)])
             return "new"
         differences = list(report_differences(db, row[0], report))
-        replace_report(db, row[0], report)
+        replace_report(db, row[0], report, archive.labels)
         log(db, reparse_id, version_id, row[0], differences)
         return "changed" if differences else "same"
 

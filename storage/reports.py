@@ -91,18 +91,31 @@ def report_row(report: dict, metrics: dict[str, int | float]) -> dict:
     return row
 
 
-def label_ids(db: sqlite_utils.Database, provenance: dict) -> dict[str, int]:
-    """Ids in ``labels`` of the row and column labels of ``provenance``, inserting new ones.
+class Labels:
+    """Ids in ``labels`` of printed row and column labels, remembered across reports.
 
-    Printed labels repeat across every report, so each is stored once and metrics point to it.
+    Printed labels repeat across every report, so each is stored once and metrics point to it;
+    remembering the ids saves two statements per report.  Call :meth:`forget` after a rollback,
+    which may have undone labels inserted since.
     """
-    texts = {cell.get(part) for cell in provenance.values() for part in ("row_label", "column_label")}
-    texts.discard(None)
-    if not texts:
-        return {}
-    db.conn.executemany("INSERT OR IGNORE INTO labels (text) VALUES (?)", [(text,) for text in texts])
-    rows = db.execute(f"SELECT text, id FROM labels WHERE text IN ({', '.join('?' * len(texts))})", list(texts))
-    return dict(rows.fetchall())
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+
+    def forget(self) -> None:
+        """Drop every remembered id."""
+        self.ids.clear()
+
+    def lookup(self, db: sqlite_utils.Database, provenance: dict) -> dict[str, int]:
+        """Ids of every label in ``provenance``, inserting the new ones."""
+        texts = {cell.get(part) for cell in provenance.values() for part in ("row_label", "column_label")}
+        texts.discard(None)
+        new = [text for text in texts if text not in self.ids]
+        if new:
+            db.conn.executemany("INSERT OR IGNORE INTO labels (text) VALUES (?)", [(text,) for text in new])
+            rows = db.execute(f"SELECT text, id FROM labels WHERE text IN ({', '.join('?' * len(new))})", new)
+            self.ids.update(rows.fetchall())
+        return self.ids
 
 
 def metric_rows(report_id: int, metrics: dict[str, int | float], provenance: dict, labels: dict) -> list[tuple]:
@@ -118,7 +131,7 @@ def metric_rows(report_id: int, metrics: dict[str, int | float], provenance: dic
     ]
 
 
-def insert_report(db: sqlite_utils.Database, version_id: int, report: dict) -> int:
+def insert_report(db: sqlite_utils.Database, version_id: int, report: dict, labels: Labels) -> int:
     """Insert the report parsed from version ``version_id``; return the new report id."""
     version = db.execute(
         "SELECT v.document_id, d.site_id, d.url FROM versions v JOIN documents d ON d.id = v.document_id "
@@ -133,11 +146,11 @@ def insert_report(db: sqlite_utils.Database, version_id: int, report: dict) -> i
     columns = ", ".join(row)
     cursor = db.execute(f"INSERT INTO reports ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
     report_id = cursor.lastrowid
-    insert_details(db, report_id, report, metrics)
+    insert_details(db, report_id, report, metrics, labels)
     return report_id
 
 
-def replace_report(db: sqlite_utils.Database, report_id: int, report: dict) -> None:
+def replace_report(db: sqlite_utils.Database, report_id: int, report: dict, labels: Labels) -> None:
     """Overwrite report ``report_id`` in place (same id) with a new parse of the same version."""
     metrics = clean_metrics(report.get("metrics"))
     row = report_row(report, metrics)
@@ -145,16 +158,16 @@ def replace_report(db: sqlite_utils.Database, report_id: int, report: dict) -> N
     db.execute(f"UPDATE reports SET {assignments} WHERE id = ?", [*row.values(), report_id])
     db.execute("DELETE FROM metrics WHERE report_id = ?", [report_id])
     db.execute("DELETE FROM findings WHERE report_id = ?", [report_id])
-    insert_details(db, report_id, report, metrics)
+    insert_details(db, report_id, report, metrics, labels)
 
 
-def insert_details(db: sqlite_utils.Database, report_id: int, report: dict, metrics: dict) -> None:
+def insert_details(db: sqlite_utils.Database, report_id: int, report: dict, metrics: dict, labels: Labels) -> None:
     """Insert the metrics (already clean) and findings rows of a report."""
     provenance = report.get("provenance") or {}
     db.conn.executemany(
         "INSERT INTO metrics (report_id, key, value, raw, cell_kind, cell_table, cell_row, cell_col, cell_repair, "
         "row_label_id, column_label_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        metric_rows(report_id, metrics, provenance, label_ids(db, provenance)),
+        metric_rows(report_id, metrics, provenance, labels.lookup(db, provenance)),
     )
     db.conn.executemany(
         "INSERT INTO findings (report_id, kind, key, detail) VALUES (?, ?, ?, ?)",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from archive_testing import count, make_report
 
+from storage.archive import ArchiveError
 from storage.blobs import get_blob
 
 URL = "http://dev01.example/art/2023/3/20/art_1_1.html"
@@ -142,3 +144,17 @@ def test_sites_upsert_keeps_extra_keys(archive):
     assert row[0] == "云湖区"
     assert json.loads(row[1]) == ["http://b/"]
     assert json.loads(row[2]) == {"cms": "hanweb"}
+
+
+def test_a_failed_document_leaves_nothing_behind_and_labels_stay_valid(archive):
+    bad = make_report(findings=[{"detail": "a finding without its kind"}])
+    bad["provenance"]["active.fees.amount"]["row_label"] = "第一次见到的标签"
+    with pytest.raises(ArchiveError, match="NOT NULL"):
+        record(archive, bad)
+    assert [count(archive, t) for t in ("documents", "versions", "blobs", "reports", "labels")] == [0, 0, 0, 0, 0]
+    good = make_report()
+    good["provenance"]["active.fees.amount"]["row_label"] = "第一次见到的标签"
+    record(archive, good)
+    printed = archive.db.execute(
+        "SELECT printed_row_label FROM metrics_labelled WHERE key = 'active.fees.amount'").fetchone()[0]
+    assert printed == "第一次见到的标签"
