@@ -9,6 +9,7 @@ and text documents where ../shared is present.
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import signal
@@ -17,13 +18,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import ParseError, parse_bytes
 
 FIXTURE_REPORTS = Path(__file__).parent / "fixtures" / "reports"
+# Several conftest.py files share one module name, so the shared tree is located here again.
+SHARED = Path(os.environ.get("NIANBAO_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 SEED_LIMIT_SECONDS = 10
 # A 10 MB document may take a while, but not longer than this: beyond it the parser is
 # effectively hung for an archive that processes reports in batches.
