@@ -27,7 +27,7 @@ from pipeline import ParseError, parse_bytes
 from .blobs import put_blob, sha256
 from .changes import ADDED, MODIFIED, REMOVED, RESTORED, diff_metrics, modification_summary, record_change
 from .db import ArchiveError, describe, open_archive, transaction, utcnow
-from .reports import Labels, insert_report, normalized_text, report_metrics
+from .reports import Labels, clean_metrics, insert_report, normalized_text, report_metrics
 from .schema_metrics import load_schema_metrics, schema_metrics_current
 from .views import ensure_views, views_current
 
@@ -67,12 +67,16 @@ class Fetch:
 def parse_report(body: bytes, url: str) -> tuple[dict | None, str | None]:
     """``(report, None)`` or ``(None, why not)`` for the raw bytes of a document."""
     try:
-        return parse_bytes(body, source=url), None
+        report = parse_bytes(body, source=url)
+        clean_metrics(report.get("metrics"))
     except ParseError as error:
         return None, str(error) or type(error).__name__
+    except ArchiveError as error:
+        return None, f"parser output unusable: {error}"
     except Exception as error:
         # A parser bug must not cost us the raw bytes: keep them, say why, let `reparse` retry later.
         return None, f"parser failed: {type(error).__name__}: {error}"
+    return report, None
 
 
 class Archive:

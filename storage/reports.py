@@ -16,7 +16,7 @@ import sqlite_utils
 from pipeline.schema import SCHEMA
 
 from .coverage import deadline, report_level
-from .db import utcnow
+from .db import ArchiveError, utcnow
 
 REPORT_FIELDS = ("title", "org", "region", "region_code", "year", "published", "template")
 # Table 三's rows (or blocks of rows) whose 总计 column `reports` repeats as applications_<row>
@@ -26,7 +26,7 @@ APPLICATION_TOTALS = (
     "other", "total", "carried_forward",
 )
 
-# Lines that move on every page view or republication without the report changing.
+# Fragments that change on every page view or republication while the report stays the same.
 _VOLATILE = re.compile(
     r"(浏览|访问|点击|阅读)(次数|量|数)?\s*[:：]?\s*\d+|"
     r"(发布|更新|生成)(时间|日期)\s*[:：]\s*[\d\-/年月日: ]+|"
@@ -51,7 +51,10 @@ def clean_metrics(metrics: dict | None) -> dict[str, int | float]:
     for key, value in (metrics or {}).items():
         if value is None:
             continue
-        number = float(value)
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ArchiveError(f"metric {key}: {value!r} is not a number") from None
         cleaned[key] = int(number) if number.is_integer() else number
     return cleaned
 

@@ -158,3 +158,9 @@ def test_a_failed_document_leaves_nothing_behind_and_labels_stay_valid(archive):
     printed = archive.db.execute(
         "SELECT printed_row_label FROM metrics_labelled WHERE key = 'active.fees.amount'").fetchone()[0]
     assert printed == "第一次见到的标签"
+
+
+def test_a_non_numeric_metric_is_refused_naming_the_key(archive):
+    with pytest.raises(ArchiveError, match=r"^metric applications.total.all: 'many' is not a number$"):
+        record(archive, make_report({"applications.total.all": "many"}))
+    assert count(archive, "documents") == 0
