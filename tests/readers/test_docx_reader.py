@@ -8,6 +8,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from lxml import etree
 from PIL import Image
 
 from pipeline import limits
@@ -106,3 +107,20 @@ def test_table_grid_is_rectangular_in_every_row():
     for r, row in enumerate(table.rows):
         assert sum(c.colspan for c in row) == 10
         assert all(c.row <= r < c.row + c.rowspan for c in row)
+
+
+def test_text_box_alternatives_are_read_once():
+    document = docx.Document()
+    paragraph = document.add_paragraph("正文")
+    alternate = etree.fromstring(
+        '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+        ' xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<mc:Choice Requires=\"wps\"><w:r><w:drawing/><w:t>文本框</w:t></w:r></mc:Choice>"
+        "<mc:Fallback><w:r><w:pict/><w:t>文本框</w:t></w:r></mc:Fallback></mc:AlternateContent>"
+    )
+    paragraph._p.append(alternate)
+    data = BytesIO()
+    document.save(data)
+    read = docx_reader.read(data.getvalue())
+    assert read.paragraphs == ["正文文本框"]
+    assert read.images == 1
