@@ -35,6 +35,7 @@ _IMAGES = etree.XPath(".//w:drawing|.//w:pict|.//w:object", namespaces={"w": W})
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_MOVE_FROM = f"{{{W}}}moveFrom"
 # Entities are never expanded and nothing is fetched: the XML comes from strangers.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
 # A span beyond this is a corrupt file, not a layout (the HTML reader uses the same bound).
@@ -56,9 +57,9 @@ def read(data: bytes) -> Document:
     body = root.find(_BODY)
     if body is None:
         raise ParseError("not a readable DOCX document: its main part has no body")
-    # Word stores each text box and drawing twice, as the modern choice and a VML fallback;
-    # reading both would double their text and their pictures.
-    etree.strip_elements(body, _MC_FALLBACK, with_tail=False)
+    # Word stores each text box and drawing twice, as the modern choice and a VML fallback, and
+    # tracked moves twice, at the old and the new place: reading both would double them.
+    etree.strip_elements(body, _MC_FALLBACK, _MOVE_FROM, with_tail=False)
     return Document(blocks=list(body_blocks(body)), kind="docx", title=title, images=len(_IMAGES(body)))
 
 

@@ -109,16 +109,19 @@ def test_table_grid_is_rectangular_in_every_row():
         assert all(c.row <= r < c.row + c.rowspan for c in row)
 
 
-def test_text_box_alternatives_are_read_once():
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_text_box_alternatives_and_tracked_moves_are_read_once():
     document = docx.Document()
     paragraph = document.add_paragraph("正文")
     alternate = etree.fromstring(
-        '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
-        ' xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f'<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" {W_NS}>'
         "<mc:Choice Requires=\"wps\"><w:r><w:drawing/><w:t>文本框</w:t></w:r></mc:Choice>"
         "<mc:Fallback><w:r><w:pict/><w:t>文本框</w:t></w:r></mc:Fallback></mc:AlternateContent>"
     )
     paragraph._p.append(alternate)
+    paragraph._p.append(etree.fromstring(f'<w:moveFrom {W_NS} w:id="1"><w:r><w:t>旧位置</w:t></w:r></w:moveFrom>'))
     data = BytesIO()
     document.save(data)
     read = docx_reader.read(data.getvalue())
