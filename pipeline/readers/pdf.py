@@ -287,9 +287,10 @@ def join_tables(first: DrawnTable, rest: DrawnTable) -> DrawnTable:
     moved = [replace(b, top=b.top + shift, bottom=b.bottom + shift) for b in remaining]
     boxes = list(first.boxes)
     top_row = _rows_of_boxes(moved)[0]
-    fragment = _is_row_fragment(top_row)
-    for below in top_row:
-        above = _box_above(boxes, below, first.bottom)
+    aboves = [_box_above(boxes, below, first.bottom) for below in top_row]
+    # A cut row keeps the column layout of its first part; a new table's header does not.
+    fragment = None not in aboves and _is_row_fragment(top_row)
+    for below, above in zip(top_row, aboves, strict=True):
         if above is not None and (fragment or _same_cell(above.text, below.text)):
             boxes[boxes.index(above)] = replace(above, text=join_lines([above.text, below.text]), bottom=below.bottom)
             moved.remove(below)

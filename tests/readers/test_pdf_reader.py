@@ -163,3 +163,39 @@ def test_text_cleaning_fixes_radicals_and_cjk_gaps():
 def test_undecodable_metadata_title_is_replaced_not_fatal(generator):
     document = pdf.read(generator.broken_title_pdf())
     assert document.title is not None and document.title.startswith("年")
+
+
+def drawn(rows: list[list[tuple[str, float, float]]], top: float = 0.0) -> pdf.DrawnTable:
+    """A drawn table of 20-point rows; each cell is (text, x0, x1)."""
+    boxes = tuple(
+        pdf.Box(text, x0, top + 20 * r, x1, top + 20 * (r + 1)) for r, row in enumerate(rows) for text, x0, x1 in row
+    )
+    return pdf.DrawnTable(boxes, 0, top, 300, top + 20 * len(rows))
+
+
+def joined_texts(first: pdf.DrawnTable, rest: pdf.DrawnTable) -> list[list[str]]:
+    return [[c.text for c in row] for row in pdf.grid_table(pdf.join_tables(first, rest)).rows]
+
+
+def test_join_merges_a_label_cut_by_the_break_but_not_the_values():
+    first = drawn([[("（三）不予公开", 0, 100), ("8.属于行政查询事项", 100, 200), ("0", 200, 300)],
+                   [("（四）无", 0, 100), ("1.本机关不掌握", 100, 200), ("746", 200, 300)]])
+    rest = drawn([[("法提供", 0, 100), ("2.没有现成信息", 100, 200), ("11", 200, 300)]], top=500)
+    assert joined_texts(first, rest) == [
+        ["（三）不予公开", "8.属于行政查询事项", "0"],
+        ["（四）无法提供", "1.本机关不掌握", "746"],
+        ["（四）无法提供", "2.没有现成信息", "11"],
+    ]
+
+
+def test_join_merges_the_rest_of_a_cut_row():
+    first = drawn([[("5.要求行政机关确认或重新出", 0, 200), ("1", 200, 300)]])
+    rest = drawn([[("具已获取信息", 0, 200), ("", 200, 300)], [("（六）其他处理", 0, 200), ("0", 200, 300)]], top=500)
+    assert joined_texts(first, rest) == [["5.要求行政机关确认或重新出具已获取信息", "1"], ["（六）其他处理", "0"]]
+
+
+def test_join_keeps_a_differently_ruled_header_row_apart():
+    first = drawn([[("行政事业性收费", 0, 100), ("0", 100, 300)]])
+    header = [("行政复议", 0, 100), ("行政诉讼", 100, 200), ("其他", 200, 300)]
+    rest = drawn([header, [("1", 0, 100), ("2", 100, 200), ("3", 200, 300)]], top=500)
+    assert joined_texts(first, rest)[:2] == [["行政事业性收费", "0"], ["行政复议", "行政诉讼", "其他"]]
