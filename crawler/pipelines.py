@@ -1,14 +1,20 @@
 """The item pipeline: every report outcome goes into the archive (storage.archive), one run per crawl.
 
-Archive writes parse the report (PDFs take seconds), so they run on one worker thread: the crawl
-keeps downloading meanwhile, and the single thread keeps the writes in the order the items came.
+Parsing a report takes from milliseconds (HTML) to seconds (PDF), so it never runs on the reactor:
+with ``NIANBAO_PARSE_PROCESSES`` > 0 reports are parsed in that many worker processes (the crawl keeps
+a core to itself), otherwise on the archive thread.  All archive writes run on one worker thread,
+so SQLite sees a single writer while the crawl keeps downloading.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from scrapy import Spider, signals
@@ -19,7 +25,7 @@ from twisted.internet import reactor, threads
 from twisted.python.threadpool import ThreadPool
 
 from crawler.items import ReportDocument, ReportMissing, ReportNotModified, SiteCrawled
-from storage.archive import Archive
+from storage.archive import Archive, parse_report
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +36,13 @@ DOCUMENT_COUNTS = ("docs_added", "docs_modified", "docs_restored", "docs_unchang
 class ArchivePipeline:
     """Record fetched, unchanged, missing and unlisted reports; open and close the crawl run."""
 
-    def __init__(self, crawler: Crawler, db_path: str) -> None:
+    def __init__(self, crawler: Crawler, db_path: str, parse_processes: int = 0) -> None:
         self.crawler = crawler
         self.db_path = db_path
+        # Spawned, not forked: a fork would copy the running reactor and its threads.
+        self.parsers = (ProcessPoolExecutor(parse_processes, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=exit_with_parent, initargs=(os.getpid(),))
+                        if parse_processes > 0 else None)
         self.archive: Archive | None = None
         self.run_id: int | None = None
         self.site_failures: dict[str, list[str]] = {}
@@ -44,7 +54,7 @@ class ArchivePipeline:
         db_path = crawler.settings.get("NIANBAO_DB")
         if not db_path:
             raise NotConfigured("NIANBAO_DB is not set")
-        pipeline = cls(crawler, db_path)
+        pipeline = cls(crawler, db_path, crawler.settings.getint("NIANBAO_PARSE_PROCESSES"))
         crawler.signals.connect(pipeline.finish_run, signal=signals.spider_closed)
         return pipeline
 
@@ -60,10 +70,7 @@ class ArchivePipeline:
     async def process_item(self, item: Any) -> Any:
         """Hand the item to the archive on the worker thread and count the outcome."""
         if isinstance(item, ReportDocument):
-            outcome = await self.in_thread(
-                self.archive.record_fetch, site_id=item.site_id, url=item.url, body=item.body,
-                status=item.status, headers=item.headers, run_id=self.run_id)
-            self.count(f"docs_{outcome}")
+            self.count(f"docs_{await self.archive_document(item)}")
         elif isinstance(item, ReportNotModified):
             await self.in_thread(self.archive.record_not_modified, item.url, run_id=self.run_id)
             self.count("docs_not_modified")
@@ -72,6 +79,16 @@ class ArchivePipeline:
         elif isinstance(item, SiteCrawled):
             await self.site_crawled(item)
         return item
+
+    async def archive_document(self, item: ReportDocument) -> str:
+        """Parse (in a worker process if there are any) and archive one document; the archive's outcome."""
+        fields = {"site_id": item.site_id, "url": item.url, "body": item.body, "status": item.status,
+                  "headers": item.headers, "run_id": self.run_id}
+        if self.parsers is None:
+            return await self.in_thread(self.archive.record_fetch, **fields)
+        parsing = self.parsers.submit(parse_report, item.body, item.url)
+        report, error = await maybe_deferred_to_future(threads.deferToThread(parsing.result))
+        return await self.in_thread(self.archive.record_report, report=report, error=error, **fields)
 
     async def site_crawled(self, item: SiteCrawled) -> None:
         """Note the site's failures; if it loaded completely, reports it no longer lists are missing."""
@@ -101,6 +118,8 @@ class ArchivePipeline:
     def finish_run(self, spider: Spider, reason: str) -> None:
         """Close the run with its summary (also what ``nianbao crawl`` prints) and the archive."""
         self.pool.stop()
+        if self.parsers is not None:
+            self.parsers.shutdown(cancel_futures=True)
         if self.archive is None or self.run_id is None:
             return
         summary = run_summary(self.crawler.stats.get_stats(), self.site_failures, time.monotonic() - self.started)
@@ -108,6 +127,17 @@ class ArchivePipeline:
         self.archive.close()
         for site_id, failures in self.site_failures.items():
             logger.warning("site %s incomplete: %d failure(s), first: %s", site_id, len(failures), failures[0])
+
+
+def exit_with_parent(parent_pid: int) -> None:
+    """In a parser process: exit when the crawl that started it is gone (a killed crawl leaves no orphans)."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
 
 
 def run_summary(stats: dict[str, Any], site_failures: dict[str, list[str]], elapsed: float) -> dict[str, Any]:

@@ -49,5 +49,7 @@ EXTENSIONS = {"crawler.extensions.CrawlProgress": 500}
 
 # The archive (SQLite) the crawl writes to; ``nianbao crawl --db`` sets it.
 NIANBAO_DB = "nianbao.db"
+# Worker processes that parse reports (PDFs take seconds) beside the crawl; 0 parses on the archive thread.
+NIANBAO_PARSE_PROCESSES = 1
 # Seconds between progress lines; 0 turns them off.
 NIANBAO_PROGRESS_INTERVAL = 10.0
