@@ -22,12 +22,12 @@ from pathlib import Path
 
 import sqlite_utils
 
-from pipeline import ParseError, parse_bytes
+from pipeline import PARSER_VERSION, ParseError, parse_bytes
 
-from .blobs import put_blob, sha256
+from .blobs import get_blob, put_blob, sha256
 from .changes import ADDED, MODIFIED, REMOVED, RESTORED, diff_metrics, modification_summary, record_change
 from .db import ArchiveError, describe, open_archive, transaction, utcnow
-from .reports import Labels, clean_metrics, insert_report, normalized_text, report_metrics
+from .reports import Labels, clean_metrics, insert_report, normalized_text, report_metrics, signature
 from .schema_metrics import load_schema_metrics, schema_metrics_current
 from .views import ensure_views, views_current
 
@@ -53,6 +53,12 @@ class Fetch:
     run_id: int | None = None
     fetched_at: str | None = None
     digest: str = field(init=False)
+    # Filled in by the parse: the report, or why there is none (``parsed`` says whether it ran).
+    parsed: bool = field(default=False, init=False)
+    report: dict | None = field(default=None, init=False)
+    error: str | None = field(default=None, init=False)
+    # The current version re-read by today's parser, when an older parser read it (see _baseline).
+    baseline: dict | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         if not self.url:
@@ -62,6 +68,14 @@ class Fetch:
         self.headers = {name.lower(): value for name, value in (self.headers or {}).items()}
         self.fetched_at = self.fetched_at or utcnow()
         self.digest = sha256(self.body)
+
+    def set_parse(self, report: dict | None, error: str | None) -> None:
+        """Record the outcome of parsing the body."""
+        self.parsed, self.report, self.error = True, report, error
+
+    def parse(self) -> None:
+        """Parse the body with the normalizer."""
+        self.set_parse(*parse_report(self.body, self.url))
 
 
 def parse_report(body: bytes, url: str) -> tuple[dict | None, str | None]:
@@ -221,11 +235,12 @@ class Archive:
         is back) or ``error`` (the bytes are stored but could not be parsed; see ``versions.parse_error``).
         """
         fetch = Fetch(url, body, site_id, status, headers or {}, run_id, fetched_at)
-        parsed = None
-        if not self._has_version(self._document(url), fetch.digest):
+        document = self._document(url)
+        if not self._has_version(document, fetch.digest):
             # Parse outside the transaction: it is the slow part and needs no lock.
-            parsed = parse_report(body, url)
-        return self._archive(fetch, parsed)
+            fetch.parse()
+            fetch.baseline = self._baseline(document)
+        return self._archive(fetch)
 
     def record_report(
         self,
@@ -246,15 +261,34 @@ class Archive:
         """
         if report is None and not error:
             raise ArchiveError(f"{url}: record_report needs a report or an error")
-        return self._archive(Fetch(url, body, site_id, status, headers or {}, run_id, fetched_at), (report, error))
+        fetch = Fetch(url, body, site_id, status, headers or {}, run_id, fetched_at)
+        fetch.set_parse(report, error)
+        return self._archive(fetch)
 
-    def _archive(self, fetch: Fetch, parsed: tuple[dict | None, str | None] | None) -> str:
-        """The transaction of ``record_fetch``: ``parsed`` may be None when the bytes were already stored."""
+    def _baseline(self, document: dict | None) -> dict | None:
+        """The current version re-parsed by today's parser, if an older parser produced its report.
+
+        Comparing the new report with this, not with the stored one, keeps parser improvements out
+        of the publisher's ``modified`` changes (``nianbao reparse`` records those).
+        """
+        if document is None or document["current_version_id"] is None:
+            return None
+        row = self.db.execute(
+            "SELECT r.parser_version, v.sha256 FROM versions v JOIN reports r ON r.version_id = v.id "
+            "WHERE v.id = ?",
+            [document["current_version_id"]],
+        ).fetchone()
+        if row is None or row[0] == PARSER_VERSION:
+            return None
+        return parse_report(get_blob(self.db, row[1]), "baseline")[0]
+
+    def _archive(self, fetch: Fetch) -> str:
+        """The transaction of ``record_fetch`` (the fetch is parsed unless its bytes were already stored)."""
         with self.transaction():
             document = self._document(fetch.url)  # again, inside the lock: another writer may have recorded it
-            if parsed is None and not self._has_version(document, fetch.digest):
-                parsed = parse_report(fetch.body, fetch.url)
-            return self._record(document, fetch, parsed)
+            if not fetch.parsed and not self._has_version(document, fetch.digest):
+                fetch.parse()
+            return self._record(document, fetch)
 
     def _has_version(self, document: dict | None, digest: str) -> bool:
         if document is None:
@@ -264,7 +298,8 @@ class Archive:
         ).fetchone()
         return row is not None
 
-    def _record(self, document: dict | None, fetch: Fetch, parsed) -> str:
+    def _record(self, document: dict | None, fetch: Fetch) -> str:
+        """Write one fetch: document, version, report, changes; return the outcome."""
         db, run_id, fetched_at = self.db, fetch.run_id, fetch.fetched_at
         if document is None:
             document_id = db.execute(
@@ -279,18 +314,18 @@ class Archive:
                 [fetched_at, fetch.site_id, document_id],
             )
         old_version_id = document["current_version_id"] if document else None
-        version_id = self._store_version(document_id, fetch, parsed)
+        version_id = self._store_version(document_id, fetch)
         restored = document is not None and document["removed_at"] is not None
         if restored:
             record_change(db, document_id, RESTORED, old_version_id=old_version_id, new_version_id=version_id,
                           run_id=run_id, detected_at=fetched_at, summary="document is back")
         if version_id == old_version_id:
             return RESTORED if restored else "unchanged"
-        outcome = self._compare(document_id, old_version_id, version_id, run_id, fetched_at)
+        outcome = self._compare(document_id, old_version_id, version_id, fetch)
         self._make_current(document_id, version_id)
         return RESTORED if restored else outcome
 
-    def _store_version(self, document_id: int, fetch: Fetch, parsed) -> int:
+    def _store_version(self, document_id: int, fetch: Fetch) -> int:
         """The id of the version of ``document_id`` with these bytes, inserting it (and its report) if new."""
         db, headers = self.db, fetch.headers
         row = db.execute(
@@ -304,21 +339,19 @@ class Archive:
                 [fetch.fetched_at, *http, row[0]],
             )
             return row[0]
-        report, error = parsed
         put_blob(db, fetch.body, fetch.digest)
         version_id = db.execute(
             "INSERT INTO versions (document_id, fetched_at, last_fetched_at, sha256, size, http_status, etag, "
             "last_modified, content_type, run_id, parse_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [document_id, fetch.fetched_at, fetch.fetched_at, fetch.digest, len(fetch.body), *http, fetch.run_id,
-             error],
+             fetch.error],
         ).lastrowid
-        if report is not None:
-            insert_report(db, version_id, report, self.labels)
+        if fetch.report is not None:
+            insert_report(db, version_id, fetch.report, self.labels)
         return version_id
 
-    def _report_of(self, version_id: int | None) -> dict | None:
-        if version_id is None:
-            return None
+    def _report_of(self, version_id: int) -> dict:
+        """``id``, ``signature``, ``text``, ``parse_error`` of a version's report (``id`` None if none)."""
         row = self.db.execute(
             "SELECT r.id, r.signature, r.text, v.parse_error FROM versions v "
             "LEFT JOIN reports r ON r.version_id = v.id WHERE v.id = ?",
@@ -326,12 +359,12 @@ class Archive:
         ).fetchone()
         return dict(zip(("id", "signature", "text", "parse_error"), row, strict=True))
 
-    def _compare(self, document_id: int, old_version_id: int | None, new_version_id: int, run_id, when) -> str:
+    def _compare(self, document_id: int, old_version_id: int | None, new_version_id: int, fetch: Fetch) -> str:
         """Record the change from the old current version to the new one; return the outcome."""
         db = self.db
         new = self._report_of(new_version_id)
-        common = {"old_version_id": old_version_id, "new_version_id": new_version_id, "run_id": run_id,
-                  "detected_at": when}
+        common = {"old_version_id": old_version_id, "new_version_id": new_version_id, "run_id": fetch.run_id,
+                  "detected_at": fetch.fetched_at}
         if old_version_id is None:
             summary = f"could not parse: {new['parse_error']}" if new["id"] is None else None
             record_change(db, document_id, ADDED, summary=summary, **common)
@@ -343,9 +376,14 @@ class Archive:
         if old["id"] is None:
             record_change(db, document_id, MODIFIED, summary="report readable again", **common)
             return MODIFIED
+        if fetch.baseline is not None:
+            metrics = clean_metrics(fetch.baseline.get("metrics"))
+            old.update(text=fetch.baseline.get("text"), metrics=metrics,
+                       signature=signature(fetch.baseline.get("text"), metrics))
         if old["signature"] == new["signature"]:
             return "new_version"
-        metric_diff = diff_metrics(report_metrics(db, old["id"]), report_metrics(db, new["id"]))
+        old_metrics = old["metrics"] if "metrics" in old else report_metrics(db, old["id"])
+        metric_diff = diff_metrics(old_metrics, report_metrics(db, new["id"]))
         text_changed = normalized_text(old["text"]) != normalized_text(new["text"])
         record_change(db, document_id, MODIFIED, summary=modification_summary(metric_diff, text_changed),
                       metric_diff=metric_diff, **common)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from archive_testing import count, make_report
+from archive_testing import CORPUS, count, make_report
 
 from storage.archive import ArchiveError
 from storage.blobs import get_blob
@@ -164,3 +164,19 @@ def test_a_non_numeric_metric_is_refused_naming_the_key(archive):
     with pytest.raises(ArchiveError, match=r"^metric applications.total.all: 'many' is not a number$"):
         record(archive, make_report({"applications.total.all": "many"}))
     assert count(archive, "documents") == 0
+
+
+def test_a_parser_upgrade_is_not_taken_for_a_publisher_change(archive):
+    page = (CORPUS / "dev-01-html-clean-2022.html").read_text(encoding="utf-8")
+    # What an older parser made of the page: other numbers than today's parser reads.
+    old_reading = make_report({"applications.total.all": 99999}, parser_version="0.0.1")
+    archive.record_report(site_id=None, url=URL, body=page.encode(), report=old_reading)
+    chrome_moved = page.replace("</body>", '<div class="footer">访问量：2</div></body>').encode()
+    assert archive.record_fetch(site_id=None, url=URL, body=chrome_moved) == "new_version"
+    assert count(archive, "changes", "kind = 'modified'") == 0
+    # The same old reading against a real edit is still a modification.
+    archive.record_report(site_id=None, url=URL + "?2", body=page.encode(), report=old_reading)
+    edited = page.replace("</table>", "</table><p>补充说明：新增一段正文。</p>", 1).encode()
+    assert archive.record_fetch(site_id=None, url=URL + "?2", body=edited) == "modified"
+    summary = archive.db.execute("SELECT summary FROM changes WHERE kind = 'modified'").fetchone()[0]
+    assert summary == "text changed"
