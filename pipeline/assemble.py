@@ -84,7 +84,8 @@ def _active(result: Assembly, row: FoundRow) -> None:
     definition = next(r for r in s.ACTIVE_ROWS if r.key == row.key)
     defaults = [(c.key, c.label, None) for c in definition.columns.get(result.template, ())]
     columns = row.columns or defaults
-    header_fits = all(f"active.{row.key}.{col}" in s.SCHEMA.by_key for col, _, _ in columns)
+    keys = [f"active.{row.key}.{col}" for col, _, _ in columns]
+    header_fits = all(k in s.SCHEMA.by_key for k in keys) and len(set(keys)) == len(keys)
     if not header_fits or len(row.cells) < len(columns) < len(defaults):
         columns = defaults
     keys = [f"active.{row.key}.{col}" for col, _, _ in columns]

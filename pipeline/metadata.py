@@ -124,7 +124,8 @@ def _signature(paragraphs: list[str]) -> str | None:
     """The body named above the closing date (``XX区人民政府`` / ``2023年1月20日``)."""
     tail = [" ".join(p.split()) for p in paragraphs[-8:]]
     for i in range(len(tail) - 1, 0, -1):
-        if _DATE.fullmatch(tail[i].replace(" ", "")) or _CN_DATE.fullmatch(tail[i]):
+        compact = tail[i].replace(" ", "")
+        if _DATE.fullmatch(compact) or _CN_DATE.fullmatch(compact):
             candidate = tail[i - 1]
             if len(candidate) <= 30 and any(word in candidate for word in _ORG_WORDS):
                 return candidate

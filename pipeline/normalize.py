@@ -18,9 +18,6 @@ from .readers import read_document
 from .rows import document_rows
 
 PARSER_VERSION = "0.2.0"
-# Reports are a few hundred KB; anything far larger is not a report, and parsing it would
-# only burn the night's time budget.
-MAX_BYTES = 50 * 1024 * 1024
 # A report has a few hundred rows and lines; tens of thousands are junk or an attack, and
 # matching each against the template would hold up the night's crawl for nothing.
 MAX_ROWS = 20_000
@@ -47,8 +44,6 @@ def parse_bytes(data: bytes, source: str = "<bytes>") -> dict:
     cannot read gives template ``unknown`` and an ``unsupported_format`` finding; bytes that are
     no document at all raise :class:`ParseError`.
     """
-    if len(data) > MAX_BYTES:
-        raise ParseError(f"{source} is {len(data) // 2**20} MB, over the {MAX_BYTES // 2**20} MB limit for a report")
     if not data.strip():
         raise ParseError(f"{source} is empty")
     try:

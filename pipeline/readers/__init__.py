@@ -10,8 +10,9 @@ from collections.abc import Callable
 
 from ..document import Document
 from ..errors import UnsupportedFormat
+from ..limits import check_file_size
 from ..sniff import sniff
-from . import doc, docx, html, pdf, text
+from . import doc, docx, html, image, pdf, text
 
 READERS: dict[str, Callable[[bytes], Document]] = {
     "html": html.read,
@@ -19,12 +20,14 @@ READERS: dict[str, Callable[[bytes], Document]] = {
     "pdf": pdf.read,
     "docx": docx.read,
     "ole": doc.read,
+    "image": image.read,
 }
 
 
 def read_document(data: bytes) -> Document:
     """Read ``data`` with the reader its magic bytes call for."""
     kind = sniff(data)
+    check_file_size(data, kind)
     reader = READERS.get(kind)
     if reader is None:
         raise UnsupportedFormat(kind, "nianbao reads HTML, text, PDF, DOCX, DOC and WPS reports")

@@ -186,3 +186,16 @@ def test_empty_input_is_an_error() -> None:
         assert "empty.txt" in str(error)
     else:
         raise AssertionError("an empty file must raise ParseError")
+
+
+def test_a_bare_picture_is_image_only() -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    result = parse_bytes(png, "scan.png")
+    assert result["metrics"] == {} and kinds(result) == ["image_only"]
+
+
+def test_signature_with_typed_spaces_names_the_body() -> None:
+    body = report(rows=BALANCED, title="云湖区2022年政府信息公开工作年度报告").replace(
+        "2023年1月20日".encode(), "2023 年 1 月 20 日".encode())
+    result = parse_bytes(body, "r.txt")
+    assert result["org"] == "云湖区人民政府办公室" and result["published"] == "2023-01-20"
