@@ -94,10 +94,17 @@ def page_title(root: etree._Element) -> str | None:
 def page_metadata(root: etree._Element) -> dict[str, str]:
     """The CMS metadata block (索引号, 发布机构, 发文日期 …) as ``{label: value}``."""
     meta: dict[str, str] = {}
+    for value in root.xpath('//meta[@name="PubDate" or @name="pubdate" or @name="publishdate"'
+                            ' or @name="firstpublishedtime"]/@content'):
+        meta.setdefault("发布日期", value.strip())
+    page = " ".join(root.itertext())
+    if any(field in page for field in _META_FIELDS):
+        for label, value in _META_RE.findall(page):
+            meta.setdefault(label, value)
+    return meta
     for name in ("PubDate", "pubdate", "publishdate", "firstpublishedtime"):
         for value in root.xpath(f'//meta[@name="{name}"]/@content'):
             meta.setdefault("发布日期", value.strip())
-    page = " ".join(root.itertext())
     for label, value in _META_RE.findall(page):
         meta.setdefault(label, value)
     return meta
@@ -187,7 +194,9 @@ def _span(value: str | None) -> int:
 def _cell_text(cell: etree._Element) -> str:
     # Word splits one number or label over several spans and paragraphs ("2"+"0" is 20,
     # "（三）"+"不予公开" one label): join the pieces without inserting separators.
-    return _clean("".join(cell.itertext()))
+    if len(cell) == 0:
+        return _clean(cell.text or "")
+    return _clean(etree.tostring(cell, method="text", encoding=str, with_tail=False))
 
 
 def build_grid(table: etree._Element) -> Table:
