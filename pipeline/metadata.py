@@ -109,15 +109,12 @@ def report_org(title: str | None, paragraphs: list[str]) -> str | None:
 
 
 def _org_from_title(title: str) -> str | None:
-    text = "".join(title.split())
-    match = re.match(r"^(?:(?:19|20)\d{2}|[二][〇○零0O][^年]{2})年度?(.+?)(?:关于)?(?:政府信息公开|政务公开|信息公开)",
-                     text)
-    if match:
-        return match.group(1) or None
-    match = re.match(r"^(.+?)(?:关于)?(?:(?:19|20)\d{2}|[二][〇○零0O].{2})年", text)
-    if match:
-        return match.group(1).rstrip("关于") or None
-    return None
+    """The body a title names before its year or subject: ``XX区人民政府办公室2022年…``,
+    ``2019年XX市人民政府办公厅…``, ``XX县人民政府关于印发2022年度…的通知``."""
+    text = "".join(title.split()).removeprefix("关于")
+    text = re.sub(r"^(?:(?:19|20)\d{2}|[二][〇○零0O][^年]{2})年度?", "", text)
+    match = re.match(r"^(.+?)(?:关于|(?:(?:19|20)\d{2}|[二][〇○零0O][^年]{2})年|政府信息公开|政务公开|信息公开)", text)
+    return match.group(1) if match else None
 
 
 def _signature(paragraphs: list[str]) -> str | None:
