@@ -113,8 +113,12 @@ def _org_from_title(title: str) -> str | None:
     ``2019年XX市人民政府办公厅…``, ``XX县人民政府关于印发2022年度…的通知``."""
     text = "".join(title.split()).removeprefix("关于")
     text = re.sub(r"^(?:(?:19|20)\d{2}|[二][〇○零0O][^年]{2})年度?", "", text)
-    match = re.match(r"^(.+?)(?:关于|(?:(?:19|20)\d{2}|[二][〇○零0O][^年]{2})年|政府信息公开|政务公开|信息公开)", text)
-    return match.group(1) if match else None
+    match = re.match(r"^(.+?)(?:关于|(?:(?:19|20)\d{2}|[二][〇○零0O][^年]{2})年|信息公开|政务公开)", text)
+    if not match:
+        return None
+    # "XX区人民政府政府信息公开…" names the body, then the subject 政府信息公开.
+    org = match.group(1).removesuffix("政府") if match.group(1).endswith("政府政府") else match.group(1)
+    return None if org in ("政府", "政务") else org
 
 
 def _signature(paragraphs: list[str]) -> str | None:
