@@ -8,8 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FAST, REPO, Web
-from crawl_testing import archived_urls, last_run, version_count
+from crawl_testing import FAST, REPO, Web, archived_urls, last_run, version_count
 
 
 def closed_port_url() -> str:

@@ -8,8 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import Web
-from crawl_testing import archived_urls, changes, last_run, version_count
+from crawl_testing import Web, archived_urls, changes, last_run, version_count
 
 
 def expected_reports(web: Web) -> set[str]:
