@@ -116,8 +116,10 @@ def _org_from_title(title: str) -> str | None:
     match = re.match(r"^(.+?)(?:关于|(?:(?:19|20)\d{2}|[二][〇○零0O][^年]{2})年|信息公开|政务公开)", text)
     if not match:
         return None
-    # "XX区人民政府政府信息公开…" names the body, then the subject 政府信息公开.
-    org = match.group(1).removesuffix("政府") if match.group(1).endswith("政府政府") else match.group(1)
+    org = match.group(1)
+    # "XX市人民政府办公厅政府信息公开…" names the body, then the subject 政府信息公开.
+    if org.endswith("政府") and org[:-2].endswith(_ORG_WORDS):
+        org = org[:-2]
     return None if org in ("政府", "政务") else org
 
 
