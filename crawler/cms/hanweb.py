@@ -103,8 +103,8 @@ def next_batch_from_answer(response: TextResponse) -> list[FormRequest]:
     if total is None or start is None or end is None or end >= int(total.group(1)):
         return []
     form = dict(parse_qsl((response.request.body or b"").decode("utf-8"))) if response.request else {}
-    proxy = response.url.split("?", 1)[0]
-    return [batch_request(proxy, form, end + 1, 2 * end - start + 1, _int(query.get("perpage")) or 1)]
+    proxy, size = response.url.split("?", 1)[0], end - start + 1
+    return [batch_request(proxy, form, end + 1, end + size, _int(query.get("perpage")) or 1)]
 
 
 def batch_request(proxy: str, form: dict[str, str], start: int, end: int, per_page: int) -> FormRequest:

@@ -2,7 +2,8 @@
 
 A TRS column is a directory of static pages, ``index.html``, ``index_1.html``, … ``index_{n-1}.html``,
 whose only trace in the HTML is a script call ``createPageHTML(n, current, "index", "html")`` (the
-arguments are sometimes variables: ``var countPage = 5; createPageHTML(countPage, currentPage, …)``).
+arguments are sometimes variables: ``var countPage = 5; createPageHTML(countPage, currentPage, …)``;
+newer templates start with the pager's element id: ``createPageHTML('page_div', n, current, …)``).
 There are no page links to follow, so every page of the column is requested from whichever page is seen.
 """
 
@@ -32,9 +33,11 @@ class TrsCreatePageHtml:
         if not call:
             return Listing()
         arguments = resolve_arguments(call.group(1), response.text)
-        if len(arguments) < 4 or not arguments[0].isdigit():
+        # Newer templates put the pager's element id first: createPageHTML('page_div', n, cur, "index", "html", total).
+        first = next((i for i, value in enumerate(arguments) if value.isdigit()), None)
+        if first is None or len(arguments) < first + 4:
             return Listing()
-        count, prefix, suffix = min(int(arguments[0]), MAX_PAGES), arguments[2], arguments[3]
+        count, prefix, suffix = min(int(arguments[first]), MAX_PAGES), arguments[first + 2], arguments[first + 3]
         return Listing(pages=[Request(urljoin(response.url, url)) for url in page_names(count, prefix, suffix)])
 
 

@@ -82,6 +82,9 @@ def test_trs_announces_every_index_page_literal_or_through_variables() -> None:
                  'createPageHTML(countPage, currentPage, "index", "shtml");</script>')
     assert [r.url for r in TrsCreatePageHtml().extract(html(url, variables)).pages] == [
         "http://a.cn/zwgk/ndbg/index.shtml", "http://a.cn/zwgk/ndbg/index_1.shtml"]
+    with_element = "<script>createPageHTML('page_div', 2, 0, 'index', 'html', 37);</script>"
+    assert [r.url for r in TrsCreatePageHtml().extract(html(url, with_element)).pages] == [
+        "http://a.cn/zwgk/ndbg/index.html", "http://a.cn/zwgk/ndbg/index_1.html"]
     assert not TrsCreatePageHtml().extract(html(url, "<p>no pager</p>"))
 
 
