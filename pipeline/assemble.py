@@ -73,6 +73,9 @@ def assemble(extraction: Extraction, template: str) -> Assembly:
             positions = [extraction.applicant_positions[c] for c in extraction.applicant_order] \
                 if extraction.applicant_positions else None
             _assign(result, row, keys, [s.SCHEMA.by_key[k].column_label for k in keys], positions)
+        elif row.table == APPEALS and row.key != "appeals":
+            keys = [f"appeals.{row.key}.{c.key}" for c in s.APPEAL_COLUMNS]
+            _assign(result, row, keys, [c.label for c in s.APPEAL_COLUMNS], None)
         elif row.table == APPEALS:
             keys = [f"appeals.{key}" for key in extraction.appeal_order]
             _assign(result, row, keys, [s.SCHEMA.by_key[k].column_label for k in keys],

@@ -174,7 +174,7 @@ class Extractor:
             self._labels_only(row, labels)
             return
         if self.section == APPEALS and len(values) >= len(s.APPEAL_COLUMNS):
-            self._appeal_values(row, values)
+            self._appeal_row(row, labels, values)
         else:
             self._unmatched(row, labels, values)
 
@@ -378,6 +378,15 @@ class Extractor:
             return
         if self.section == APPEALS:
             self._appeal_values(row, values)
+
+    def _appeal_row(self, row: Row, labels: list[RowCell], values: list[RowCell]) -> None:
+        """Table 四 printed vertically: a row per group (行政复议, 未经复议直接起诉, 复议后起诉)."""
+        match = _APPEAL_GROUPS.match(labels[-1].text)
+        if match is None or match.key == "litigation":
+            self._appeal_values(row, values)
+        elif not any(r.table == APPEALS and r.key == match.key for r in self.result.rows):
+            self.result.rows.append(FoundRow(APPEALS, match.key, labels[-1].text, list(values), row,
+                                             len(s.APPEAL_COLUMNS), match=match))
 
     def _appeal_values(self, row: Row, values: list[RowCell]) -> None:
         existing = next((r for r in self.result.rows if r.table == APPEALS), None)

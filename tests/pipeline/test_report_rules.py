@@ -199,3 +199,13 @@ def test_signature_with_typed_spaces_names_the_body() -> None:
         "2023年1月20日".encode(), "2023 年 1 月 20 日".encode())
     result = parse_bytes(body, "r.txt")
     assert result["org"] == "云湖区人民政府办公室" and result["published"] == "2023-01-20"
+
+
+def test_table_four_printed_vertically_is_read_by_its_row_labels() -> None:
+    base = report(rows=BALANCED).decode()
+    vertical = ("四、政府信息公开行政复议、行政诉讼情况\n\t\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n"
+                "行政诉讼\t复议后起诉\t2\t0\t0\t0\t2\n\t未经复议直接起诉\t0\t0\t1\t0\t1\n行政复议\t\t1\t0\t0\t0\t1\n")
+    body = base[: base.index("四、政府信息公开行政复议")] + vertical + base[base.index("五、存在的主要问题"):]
+    metrics = parse_bytes(body.encode(), "v.txt")["metrics"]
+    assert (metrics["appeals.review.upheld"], metrics["appeals.litigation_direct.other"],
+            metrics["appeals.litigation_after_review.total"]) == (1, 1, 2)
