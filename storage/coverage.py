@@ -15,18 +15,17 @@ DEPARTMENT = "department"
 DEADLINES = {GOVERNMENT: "03-31", DEPARTMENT: "01-31"}
 FIRST_YEAR = 2019  # the first year reported on the revised regulation's templates
 
-_YEAR = re.compile(r"(19|20)\d{2}\s*年?")
+# What a title says besides whose report it is: the year, and the words 政府信息公开工作年度报告.
+_NOT_SUBJECT = re.compile(r"(19|20)\d{2}\s*年度?|的?政府信息公开(工作)?(年度)?报告.*$")
 # A whole level of government: a region name, optionally followed by 人民政府 — but not a township.
 _GOVERNMENT_SUBJECT = re.compile(r"(?<![镇乡])(省|市|区|县|旗|州|盟)(人民政府)?$")
 
 
 def report_subject(title: str | None, org: str | None) -> str | None:
-    """Whose report it is: the title's words before the year, else the issuing organ."""
-    if title:
-        match = _YEAR.search(title)
-        subject = title[: match.start()].strip() if match else ""
-        if subject:
-            return subject
+    """Whose report it is: the title without its year and report words, else the issuing organ."""
+    subject = _NOT_SUBJECT.sub("", title or "").strip()
+    if subject:
+        return subject
     return org.strip() if org else None
 
 

@@ -25,6 +25,9 @@ TABLE_THREE = {
     ("云湖区人民政府办公室2022年政府信息公开工作年度报告", None, DEPARTMENT),
     ("青山镇人民政府2022年政府信息公开工作年度报告", None, DEPARTMENT),
     ("2022年政府信息公开工作年度报告", "云湖区卫生健康委员会", DEPARTMENT),
+    ("2019年上海市人民政府办公厅政府信息公开工作年度报告", None, DEPARTMENT),
+    ("2020年度青岚区政府信息公开工作年度报告", "青岚区人民政府办公室", GOVERNMENT),
+    ("山溪县2021年度政府信息公开工作年度报告（更正版）", None, GOVERNMENT),
     (None, None, GOVERNMENT),
 ])
 def test_report_level(title, org, level):
