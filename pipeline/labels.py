@@ -18,6 +18,8 @@ from rapidfuzz import fuzz, process
 VARIANT_THRESHOLD = 80
 # Labels this short match only exactly: one wrong character is a different word.
 MIN_FUZZY_LENGTH = 4
+# A label cut short is recognised from this many characters on.
+MIN_PREFIX_LENGTH = 8
 
 _CIRCLED = re.compile(r"^[\u2460-\u2473\u2776-\u277f]")
 _NUMBERING = re.compile(r"^(?:第?[一二三四五六七八九十]+[、.,．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.,．])")
@@ -84,12 +86,20 @@ class LabelIndex:
         if len(core) < MIN_FUZZY_LENGTH or len(core) > self._longest:
             return None
         best = process.extractOne(core, self._cores, scorer=fuzz.ratio, score_cutoff=VARIANT_THRESHOLD)
-        if best is None:
+        if best is not None and len(best[0]) >= MIN_FUZZY_LENGTH:
+            key, official = self._by_core[best[0]]
+            return LabelMatch(key, official, False, best[1])
+        return self._abbreviation(core)
+
+    def _abbreviation(self, core: str) -> LabelMatch | None:
+        """A long label cut short (``1.申请人无正当理由逾期不补正``), if it begins only one label."""
+        if len(core) < MIN_PREFIX_LENGTH:
             return None
-        key, official = self._by_core[best[0]]
-        if len(best[0]) < MIN_FUZZY_LENGTH:
+        found = {self._by_core[c] for c in self._cores if len(c) > len(core) and c.startswith(core)}
+        if len(found) != 1:
             return None
-        return LabelMatch(key, official, False, best[1])
+        key, official = found.pop()
+        return LabelMatch(key, official, False, 100.0 * len(core) / len(normalize_label(official)))
 
 
 _SEGMENT_START = re.compile(

@@ -79,3 +79,11 @@ def test_short_labels_match_only_exactly() -> None:
 def test_label_segments_split_glued_parent_and_child() -> None:
     assert label_segments("三、本年度办理结果（一）予以公开") == ["三、本年度办理结果", "（一）予以公开"]
     assert label_segments("3.危及“三安全一稳定”") == ["3.危及“三安全一稳定”"]
+
+
+def test_a_long_label_cut_short_is_a_variant_if_it_begins_one_label_only() -> None:
+    index = LabelIndex({"overdue_correction": ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",),
+                        "overdue_fee": ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",)})
+    match = index.match("1.申请人无正当理由逾期不补正")
+    assert match is not None and match.key == "overdue_correction" and not match.exact
+    assert index.match("申请人") is None
