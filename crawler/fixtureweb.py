@@ -12,7 +12,7 @@ the optional ``_serve/<site>.json`` says what a plain file server would not do::
 
 Each site gets its own loopback address (127.0.0.11, .12, …) and port, so sites are distinct origins
 and distinct politeness slots as on the real web.  ``{{origin:SITE}}`` in a text file is replaced by
-that site's base URL (without the final slash), so fixture pages can link between origins.
+that site's base URL (without the final slash), so fixture pages (and redirects) can link between origins.
 Conditional requests get 304; every request is logged as a JSON line (site, method, path, status, bytes).
 
     python -m crawler.fixtureweb WEB_DIR [--log requests.jsonl]
@@ -89,7 +89,8 @@ class SiteHandler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         form = self.read_form()
         if url.path in config.get("redirects", {}):
-            return self.send(301, b"", {"Location": config["redirects"][url.path]})
+            location = self.fill_origins(config["redirects"][url.path].encode(), "utf-8").decode()
+            return self.send(301, b"", {"Location": location})
         if url.path in config.get("dataproxy_paths", DEFAULT_DATAPROXY_PATHS):
             return self.dataproxy(config, {**dict(parse_qsl(url.query)), **form})
         key = url.path + (f"?{url.query}" if url.query else "")

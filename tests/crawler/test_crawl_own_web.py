@@ -38,7 +38,8 @@ def test_every_kind_of_site_is_crawled_and_a_dead_site_only_shows_in_the_summary
     # file server, a department report only as a DOCX: all found, each once.
     assert archived_urls(db) == expected_reports(own_web)
     requested = [(r["site"], r["path"]) for r in own_web.requests()]
-    assert not [path for site, path in requested if site == "mirror01"]  # mirror copies never touched
+    assert not [path for site, path in requested if site == "mirror01"]  # mirror copies never touched,
+    assert ("gd01", "/zwgk/ndbg/content/post_2801.html") in requested  # not even through a redirect
     assert ("gd01", "/private/ndbg/post_2000.html") not in requested  # robots.txt Disallow: /private/
     assert not [path for _, path in requested if path.endswith("_wap.html")]  # twins fetched as desktop pages
 
