@@ -102,9 +102,13 @@ class Archive:
         self.labels = Labels()
         # Only write when the code's labels or views changed, so opening an archive does not write.
         if not (schema_metrics_current(self.db) and views_current(self.db)):
-            with self.transaction():
-                load_schema_metrics(self.db)
-                ensure_views(self.db)
+            try:
+                with self.transaction():
+                    load_schema_metrics(self.db)
+                    ensure_views(self.db)
+            except ArchiveError:
+                self.db.close()
+                raise
 
     def close(self) -> None:
         """Close the database connection."""
