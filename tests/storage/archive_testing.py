@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from storage.archive import Archive
-
-CORPUS = Path("/work/shared/corpus")
 
 BASE_METRICS = {
     "applications.new_received.natural_person": 16,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from archive_testing import CORPUS, count, make_report
+from archive_testing import count, make_report
 
 from storage.archive import ArchiveError
 from storage.blobs import get_blob
@@ -166,8 +166,8 @@ def test_a_non_numeric_metric_is_refused_naming_the_key(archive):
     assert count(archive, "documents") == 0
 
 
-def test_a_parser_upgrade_is_not_taken_for_a_publisher_change(archive):
-    page = (CORPUS / "dev-01-html-clean-2022.html").read_text(encoding="utf-8")
+def test_a_parser_upgrade_is_not_taken_for_a_publisher_change(archive, report_html):
+    page = report_html.read_text(encoding="utf-8")
     # What an older parser made of the page: other numbers than today's parser reads.
     old_reading = make_report({"applications.total.all": 99999}, parser_version="0.0.1")
     archive.record_report(site_id=None, url=URL, body=page.encode(), report=old_reading)

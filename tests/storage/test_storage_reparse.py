@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from archive_testing import CORPUS, count, make_report
+from archive_testing import count, make_report
 
 from storage.reparse import reparse
 
-HTML = (CORPUS / "dev-01-html-clean-2022.html").read_bytes()
 
-
-def test_a_version_that_failed_before_gets_its_report(archive):
-    assert archive.record_report(site_id=None, url="u", body=HTML, report=None, error="old parser gave up") == "error"
+def test_a_version_that_failed_before_gets_its_report(archive, report_html):
+    body = report_html.read_bytes()
+    assert archive.record_report(site_id=None, url="u", body=body, report=None, error="old parser gave up") == "error"
     counts = reparse(archive)
     assert (counts["new"], counts["error"]) == (1, 0)
     assert count(archive, "reports", "is_current = 1") == 1
@@ -30,8 +29,9 @@ def test_a_parser_regression_keeps_the_old_report(archive):
     assert count(archive, "reparse_changes") == 1  # the same complaint is not logged twice
 
 
-def test_reparse_run_is_recorded(archive):
-    archive.record_report(site_id=None, url="u", body=HTML, report=make_report(parser_version="0.0.1"))
+def test_reparse_run_is_recorded(archive, report_html):
+    old_reading = make_report(parser_version="0.0.1")
+    archive.record_report(site_id=None, url="u", body=report_html.read_bytes(), report=old_reading)
     counts = reparse(archive)
     sql = "SELECT versions_parsed, reports_changed, finished_at IS NOT NULL FROM reparses"
     row = archive.db.execute(sql).fetchone()

@@ -9,8 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-from archive_testing import CORPUS
-
 from storage.archive import Archive
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,10 +16,12 @@ FILES = 300
 
 
 def make_reports(folder: Path) -> None:
-    text = (CORPUS / "dev-09-txt-tab-2023.txt").read_text(encoding="utf-8")
+    """Text reports, each with its own content, so that every one is a new document."""
     folder.mkdir()
+    table = "\n".join(f"（{n}）事项\t{n}\t{n * 2}" for n in range(1, 40))
     for number in range(FILES):
-        (folder / f"report-{number:03}.txt").write_text(f"{text}\n附注：第{number}份。\n", encoding="utf-8")
+        text = f"云湖区{2019 + number % 6}年政府信息公开工作年度报告\n一、总体情况\n第{number}份。\n{table}\n"
+        (folder / f"report-{number:03}.txt").write_text(text, encoding="utf-8")
 
 
 def ingest(db: Path, folder: Path) -> subprocess.Popen:

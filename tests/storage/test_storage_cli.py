@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 
-from archive_testing import CORPUS, count
+from archive_testing import count
 from click.testing import CliRunner
 
 from storage.archive import Archive
 from storage.cli import changes, ingest, reparse
-
-HTML = CORPUS / "dev-01-html-clean-2022.html"
 
 
 def run(command, *args):
@@ -19,17 +17,17 @@ def run(command, *args):
     return result
 
 
-def test_ingest_twice_is_idempotent_and_reports_outcomes(tmp_path):
+def test_ingest_twice_is_idempotent_and_reports_outcomes(tmp_path, report_html, report_text):
     db = tmp_path / "a.db"
-    first = run(ingest, "--db", db, HTML, CORPUS / "dev-09-txt-tab-2023.txt", "--site", "local")
+    first = run(ingest, "--db", db, report_html, report_text, "--site", "local")
     assert first.exit_code == 0, first.output
     assert "added       " in first.output and "2 added" in first.output
-    second = run(ingest, "--db", db, HTML, CORPUS / "dev-09-txt-tab-2023.txt")
+    second = run(ingest, "--db", db, report_html, report_text)
     assert "2 unchanged" in second.output
     with Archive(db) as archive:
         assert count(archive, "documents", "site_id = 'local'") == 2
         assert count(archive, "versions") == 2
-        assert archive.db.execute("SELECT url FROM documents ORDER BY id").fetchone()[0] == HTML.as_uri()
+        assert archive.db.execute("SELECT url FROM documents ORDER BY id").fetchone()[0] == report_html.as_uri()
 
 
 def test_ingest_says_why_a_file_could_not_be_parsed(tmp_path):
@@ -48,20 +46,20 @@ def test_ingest_names_an_unreadable_file_and_fails(tmp_path):
     assert "missing.html" in result.output
 
 
-def test_ingest_into_a_non_database_is_one_line(tmp_path):
+def test_ingest_into_a_non_database_is_one_line(tmp_path, report_html):
     db = tmp_path / "a.db"
     db.write_text("not sqlite")
-    result = run(ingest, "--db", db, HTML)
+    result = run(ingest, "--db", db, report_html)
     assert result.exit_code == 1
     assert result.output.strip() == f"Error: {db}: not an SQLite database"
 
 
-def test_end_to_end_edit_shows_in_changes(tmp_path):
+def test_end_to_end_edit_shows_in_changes(tmp_path, report_html):
     db, copy = tmp_path / "a.db", tmp_path / "report.html"
-    shutil.copy(HTML, copy)
+    shutil.copy(report_html, copy)
     run(ingest, "--db", db, copy)
-    copy.write_text(HTML.read_text(encoding="utf-8").replace("</table>", "</table><p>补充说明：新增一段正文。</p>", 1),
-                    encoding="utf-8")
+    edited = report_html.read_text(encoding="utf-8").replace("</table>", "</table><p>补充说明：新增一段正文。</p>", 1)
+    copy.write_text(edited, encoding="utf-8")
     assert "1 modified" in run(ingest, "--db", db, copy).output
     listed = [json.loads(line) for line in run(changes, "--db", db, "--json").output.splitlines()]
     assert [c["kind"] for c in listed] == ["added", "modified"]
@@ -71,9 +69,9 @@ def test_end_to_end_edit_shows_in_changes(tmp_path):
     assert bad.exit_code == 2 and "'yesterday' is not a date" in bad.output
 
 
-def test_chrome_only_edit_is_a_new_version(tmp_path):
+def test_chrome_only_edit_is_a_new_version(tmp_path, report_html):
     db, copy = tmp_path / "a.db", tmp_path / "report.html"
-    page = HTML.read_text(encoding="utf-8")
+    page = report_html.read_text(encoding="utf-8")
     footer = '<div class="footer">访问量：{}</div></body>'
     copy.write_text(page.replace("</body>", footer.format(1)), encoding="utf-8")
     run(ingest, "--db", db, copy)
@@ -84,9 +82,9 @@ def test_chrome_only_edit_is_a_new_version(tmp_path):
         assert count(archive, "changes", "kind = 'modified'") == 0
 
 
-def test_reparse_records_parser_changes_apart(tmp_path):
+def test_reparse_records_parser_changes_apart(tmp_path, report_html):
     db = tmp_path / "a.db"
-    run(ingest, "--db", db, HTML)
+    run(ingest, "--db", db, report_html)
     with Archive(db) as archive:
         # Pretend an older parser read this version badly.
         archive.db.execute("UPDATE reports SET parser_version = 'old', title = 'wrong title'")
