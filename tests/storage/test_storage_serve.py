@@ -96,6 +96,13 @@ def test_canned_queries_answer(server):
     assert len(found) == 2  # both versions' reports
 
 
+def test_search_box_finds_a_chinese_phrase(server):
+    query = urllib.parse.quote("认真贯彻落实")
+    found = get(f"{server}/nianbao/reports.json?_search={query}&_shape=array&_col=title")
+    assert len(found) == 2
+    assert get(f"{server}/nianbao/reports.json?_search={urllib.parse.quote('行政复议')}&_shape=array") == []
+
+
 def test_serves_read_only(server):
     sql = urllib.parse.quote("DELETE FROM documents")
     with pytest.raises(urllib.error.HTTPError):
