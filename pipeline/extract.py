@@ -285,7 +285,9 @@ class Extractor:
             group = _GROUPS.match(text)
             if group and group.key in _CHILD_GROUPS:
                 self.group = group.key
-        candidate = self._match_application(row, segments, []) if self.section != ACTIVE else None
+        # Table 三's labels name no row of table 二, so a reworded or missing heading does not
+        # keep them from being found.
+        candidate = self._match_application(row, segments, [])
         if candidate is None and self.section != APPLICATIONS:
             candidate = self._match_active(row, segments[-1], [])
             if candidate is not None:

@@ -203,7 +203,7 @@ APPLICATION_ROWS: tuple[ApplicationRow, ...] = (
             ("misc", "3.其他"),
         )
     ),
-    ApplicationRow("total", "（七）总计", "三 /（七）总计", group="outcomes"),
+    ApplicationRow("total", "（七）总计", "三 /（七）总计", group="outcomes", aliases=("（七）合计",)),
     ApplicationRow("carried_forward", "四、结转下年度继续办理", "四、结转下年度继续办理"),
 )
 

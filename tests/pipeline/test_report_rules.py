@@ -209,3 +209,14 @@ def test_table_four_printed_vertically_is_read_by_its_row_labels() -> None:
     metrics = parse_bytes(body.encode(), "v.txt")["metrics"]
     assert (metrics["appeals.review.upheld"], metrics["appeals.litigation_direct.other"],
             metrics["appeals.litigation_after_review.total"]) == (1, 1, 2)
+
+
+def test_one_cell_per_line_with_reworded_headings() -> None:
+    """A Word <p> soup flattened to one cell per line, table 三's heading reworded."""
+    text = report(rows=BALANCED).decode().replace("三、收到和处理政府信息公开申请情况", "三、依申请办理情况")
+    lines = text.splitlines()
+    body = "\n".join(cell for line in lines for cell in line.split("\t") if cell)
+    result = parse_bytes(body.encode(), "soup.txt")
+    assert result["metrics"]["applications.granted.other_org"] == 1
+    assert result["metrics"]["active.normative_docs.in_force"] == 40
+    assert result["metrics"]["appeals.review.total"] == 0 and len(result["metrics"]) == 200
