@@ -15,6 +15,7 @@ from scrapy.settings import Settings
 from crawler.registry import RegistryError, load_registry
 from crawler.spiders.reports import ReportsSpider
 from storage.archive import Archive
+from storage.lock import LockError, hold_crawl_lock
 
 
 @click.command()
@@ -32,6 +33,11 @@ def crawl(sites_path: Path, db_path: Path, site_ids: tuple[str, ...], overrides:
     except RegistryError as error:
         raise click.ClickException(str(error)) from error
     settings = crawl_settings(db_path, overrides)
+    try:
+        hold_crawl_lock(db_path)
+    except LockError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(error.exit_status)
     show_progress()
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(ReportsSpider)
