@@ -127,7 +127,8 @@ def _blank_fields_after(row: Row) -> bool:
     """True for a text line whose label is followed by empty fields: blank cells, not a label
     waiting for its values on the next lines."""
     labels = [c for c in row.cells if not c.empty_field]
-    return bool(labels) and any(c.empty_field and c.col > labels[-1].col for c in row.cells)
+    # One trailing tab is a typing habit; a run of them is a row of blank cells.
+    return bool(labels) and sum(c.empty_field and c.col > labels[-1].col for c in row.cells) >= 2
 
 
 class Extractor:
@@ -161,7 +162,10 @@ class Extractor:
             self.dangling = ""
             return
         if not labels:
-            self._values_only(row, values)
+            if values:
+                self._values_only(row, values)
+            elif self.section == APPEALS and len(row.cells) >= len(s.APPEAL_COLUMNS):
+                self._appeal_values(row, [])  # table 四's data row with every cell blank
             return
         if not values:
             self._labels_only(row, labels)
@@ -182,13 +186,11 @@ class Extractor:
 
     def _labelled_values(self, row: Row, labels: list[RowCell], values: list[RowCell]) -> bool:
         texts = [c.text for c in labels]
-        if self.dangling:
-            joined = self._labelled_values_with(row, [self.dangling + texts[0], *texts[1:]], values)
-            if joined:
-                self.dangling = ""
-                return True
-        self.dangling = ""
-        return self._labelled_values_with(row, texts, values)
+        dangling, self.dangling = self.dangling, ""
+        if self._labelled_values_with(row, texts, values):
+            return True
+        # A label broken over two lines: the fragment on the line above begins it.
+        return bool(dangling) and self._labelled_values_with(row, [dangling + texts[0], *texts[1:]], values)
 
     def _labelled_values_with(self, row: Row, texts: list[str], values: list[RowCell]) -> bool:
         segments = [seg for text in texts for seg in label_segments(text)]
@@ -257,7 +259,8 @@ class Extractor:
             parent = next(g.label for g in s.GROUPS if g.key == group)
             self.result.findings.append({
                 "kind": "split_row",
-                "detail": f"row '{row.cells[0].text}' of {parent} stands on its own line without its parent label",
+                "detail": f"row '{split_row(row)[0][0].text}' of {parent} stands on its own line "
+                          "without its parent label",
                 "key": f"applications.{key}.all",
             })
         self.child_indents.append(row.indent)
@@ -368,8 +371,6 @@ class Extractor:
     # --- rows of values only: values that continue a row, or table 四's data row ---------------
 
     def _values_only(self, row: Row, values: list[RowCell]) -> None:
-        if not values:
-            return
         if self.pending is not None and not self.pending.complete:
             need = self.pending.expected - len(self.pending.cells)
             if not self.pending.cells:

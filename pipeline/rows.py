@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .document import Document, Paragraph
 from .values import Value, parse_value
 
-_WIDE_GAP = re.compile(r"\s{2,}|\u3000+")
+_WIDE_GAP = re.compile(r"\s{2,}")
 
 
 @dataclass
@@ -73,8 +73,6 @@ def line_row(text: str, index: int) -> Row:
     # column; it is kept, marked, for the extractor to read both ways (see checks.repair_gaps).
     cells = []
     for col, field in enumerate(fields):
-        if col < indent:
-            continue
         if not field.strip():
             cells.append(RowCell("", col, False, parse_value(""), empty_field=True))
             continue

@@ -15,5 +15,6 @@ def read(data: bytes) -> Document:
     """Split decoded text into line paragraphs, dropping blank lines."""
     text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
     # Trailing tabs stay: they are the empty cells at the end of a flattened table row.
-    blocks = [Paragraph(line.rstrip(" \u3000")) for line in text.split("\n") if line.strip()]
+    # A line of tabs only is a row of blank cells (table 四 with nothing to report), not a gap.
+    blocks = [Paragraph(line.rstrip(" \u3000")) for line in text.split("\n") if line.strip(" \u3000")]
     return Document(blocks=blocks, kind="text")
