@@ -29,6 +29,7 @@ from .changes import ADDED, MODIFIED, REMOVED, RESTORED, diff_metrics, modificat
 from .db import ArchiveError, describe, open_archive, transaction, utcnow
 from .reports import Labels, clean_metrics, insert_report, normalized_text, report_metrics, signature
 from .schema_metrics import load_schema_metrics, schema_metrics_current
+from .softerror import SOFT_ERROR, is_soft_error
 from .views import ensure_views, views_current
 
 __all__ = ["Archive", "ArchiveError"]
@@ -236,7 +237,9 @@ class Archive:
 
         ``added`` (new URL), ``modified`` (the report differs), ``new_version`` (new bytes, same
         report: only page chrome moved), ``unchanged`` (same bytes), ``restored`` (a removed document
-        is back) or ``error`` (the bytes are stored but could not be parsed; see ``versions.parse_error``).
+        is back), ``error`` (the bytes are stored but could not be parsed; see ``versions.parse_error``)
+        or ``soft_error`` (stored as a version, but not a report of the same year and body as the good
+        current version, which stays current: see :mod:`storage.softerror`).
         """
         fetch = Fetch(url, body, site_id, status, headers or {}, run_id, fetched_at)
         document = self._document(url)
@@ -304,6 +307,9 @@ class Archive:
 
     def _record(self, document: dict | None, fetch: Fetch) -> str:
         """Write one fetch: document, version, report, changes; return the outcome."""
+        if self._soft_error(document, fetch):
+            self._store_version(document["id"], fetch)
+            return SOFT_ERROR
         db, run_id, fetched_at = self.db, fetch.run_id, fetch.fetched_at
         if document is None:
             document_id = db.execute(
@@ -328,6 +334,27 @@ class Archive:
         outcome = self._compare(document_id, old_version_id, version_id, fetch)
         self._make_current(document_id, version_id)
         return RESTORED if restored else outcome
+
+    def _soft_error(self, document: dict | None, fetch: Fetch) -> bool:
+        """Whether ``fetch`` is an error page in place of the document's good current report."""
+        if document is None or document["current_version_id"] is None:
+            return False
+        current = fetch.baseline or self._stored_report("v.id = ?", [document["current_version_id"]])
+        if fetch.parsed:
+            new = fetch.report
+        else:  # bytes this document already had: their stored parse
+            new = self._stored_report("v.document_id = ? AND v.sha256 = ?", [document["id"], fetch.digest])
+        return is_soft_error(current, new)
+
+    def _stored_report(self, condition: str, parameters: list) -> dict | None:
+        """``year``, ``org``, ``region``, ``template`` of the report of the version matching ``condition``."""
+        columns = ("year", "org", "region", "template")
+        row = self.db.execute(
+            f"SELECT {', '.join('r.' + c for c in columns)} FROM versions v JOIN reports r ON r.version_id = v.id "
+            f"WHERE {condition}",
+            parameters,
+        ).fetchone()
+        return None if row is None else dict(zip(columns, row, strict=True))
 
     def _store_version(self, document_id: int, fetch: Fetch) -> int:
         """The id of the version of ``document_id`` with these bytes, inserting it (and its report) if new."""

@@ -69,9 +69,9 @@ def test_metrics_labelled_carries_units_and_printed_labels(archive):
 
 
 def test_current_reports_follow_the_latest_version(archive):
-    archive.record_report(site_id=None, url="u", body=b"1", report=make_report(year=2021))
-    archive.record_report(site_id=None, url="u", body=b"2", report=make_report(year=2022, text="新"))
-    assert [row["year"] for row in archive.db.query("SELECT year FROM current_reports")] == [2022]
+    archive.record_report(site_id=None, url="u", body=b"1", report=make_report(published="2023-03-20"))
+    archive.record_report(site_id=None, url="u", body=b"2", report=make_report(published="2023-03-25", text="新"))
+    assert [row["published"] for row in archive.db.query("SELECT published FROM current_reports")] == ["2023-03-25"]
 
 
 def test_coverage_marks_found_late_missing_and_not_due(archive):
