@@ -19,16 +19,16 @@ from .values import BLANK, TEXT, to_wan_yuan
 class Gap:
     """A row whose cells cannot all be read: fewer printed cells than columns, or an unreadable
     one.  ``present`` holds the printed values in order (None for an unreadable cell) and
-    ``keys``/``headers`` the row's columns in order.  ``aligned`` is the other reading of a text
-    row: its fields put under the header's columns by position, empty fields as blanks (0, or
-    None for a blank total)."""
+    ``keys``/``headers`` the row's columns in order.  ``readings`` are the other readings of a
+    text row, whose empty fields may be blank cells: its fields under the header's columns by
+    position, or the fields after its label when they are exactly as many as its columns.  Each
+    reading holds the values (0 for a blank, None for a blank total) and the printed cells."""
 
     row: FoundRow
     keys: list[str]
     headers: list[str]
     present: list[float | None]
-    aligned: list[float | None] | None = None
-    aligned_cells: list[RowCell | None] | None = None
+    readings: list[tuple[list[float | None], list[RowCell | None]]] = field(default_factory=list)
 
 
 @dataclass
@@ -111,12 +111,13 @@ def _assign(result: Assembly, row: FoundRow, keys: list[str], headers: list[str]
     cells = _fit(row.cells, len(keys))
     values = [_number(key, cell, header) for key, cell, header in zip(keys, cells, headers, strict=False)]
     if len(cells) < len(keys) or None in values:
-        aligned_cells = _aligned(row, positions)
-        aligned = None if aligned_cells is None else [
-            _number(key, cell, header) if cell else None if is_total(key) else 0
-            for key, cell, header in zip(keys, aligned_cells, headers, strict=True)
+        layouts = [cells for cells in (_aligned(row, positions), _after_label(row, len(keys))) if cells]
+        readings = [
+            ([_number(key, cell, header) if cell else None if is_total(key) else 0
+              for key, cell, header in zip(keys, layout, headers, strict=True)], layout)
+            for i, layout in enumerate(layouts) if layout not in layouts[:i]
         ]
-        result.gaps.append(Gap(row, keys, headers, values, aligned, aligned_cells))
+        result.gaps.append(Gap(row, keys, headers, values, readings))
         return
     for key, cell, header, value in zip(keys, cells, headers, values, strict=True):
         if key in template_keys:
@@ -146,6 +147,21 @@ def _aligned(row: FoundRow, positions: list[int] | None) -> list[RowCell | None]
         return None
     by_col = {c.col: c for c in printed}
     return [by_col.get(col) for col in positions]
+
+
+def _after_label(row: FoundRow, size: int) -> list[RowCell | None] | None:
+    """A text row's fields after its label, empty ones as None, when they are exactly ``size``
+    (``规章\t\t1\t1``: a blank and two ones), or None."""
+    if not row.row.from_text or any(cell not in row.row.cells for cell in row.cells):
+        return None
+    labels = [c for c in row.row.cells if not c.empty_field and c.value.kind == TEXT]
+    start = labels[-1].col if labels else -1
+    fields = [c for c in row.row.cells if c.col > start]
+    while fields and fields[-1].empty_field and len(fields) > size:
+        fields.pop()
+    if len(fields) != size:
+        return None
+    return [None if c.empty_field else c for c in fields]
 
 
 def is_total(key: str) -> bool:

@@ -140,9 +140,9 @@ def _repair(assembly: Assembly, gaps: list[Gap], system: tuple[Equation, ...], f
         if all(is_total(k) and solution[k] for k in filled):
             # Only non-zero totals were absent: the row printed its parts and left 总计 blank.
             findings += [_blank_total(gap, k, solution[k]) for k in filled]
-        elif gap.aligned is not None and all(v is None or v == solution[k] for k, v in zip(gap.keys, gap.aligned,
-                                                                                          strict=True)):
-            findings += _blank_total_findings(gap, solution)
+        elif reading := next((values for values, _ in gap.readings if all(
+                v is None or v == solution[k] for k, v in zip(gap.keys, values, strict=True))), None):
+            findings += _blank_total_findings(gap, reading, solution)
         else:
             findings.append({"kind": "repaired_cell", "key": gap.keys[-1], "detail": _repair_detail(gap, solution)})
     return True
@@ -150,28 +150,28 @@ def _repair(assembly: Assembly, gaps: list[Gap], system: tuple[Equation, ...], f
 
 def _repair_aligned(assembly: Assembly, gap: Gap, system: tuple[Equation, ...], findings: list[dict],
                     verified: bool) -> bool:
-    """Accept a text row's positional reading if it solves and contradicts no equation;
+    """Accept the first reading of a text row that solves and contradicts no equation;
     ``verified`` also asks that every equation it enters could be checked."""
-    if gap.aligned is None:
-        return False
     relevant = [e for e in system if set(e.keys) & set(gap.keys)]
-    values = {k: v for k, v in assembly.metrics.items() if k not in gap.keys}
-    values.update({k: v for k, v in zip(gap.keys, gap.aligned, strict=True) if v is not None})
-    if _propagate(values, set(gap.keys) - set(values), relevant) != "solved":
-        return False
-    checkable = [e for e in relevant if all(k in values for k in e.keys)]
-    if (verified and len(checkable) < len(relevant)) or not all(e.holds(values) for e in checkable):
-        return False
-    solution = {k: values[k] for k in gap.keys}
-    _apply(assembly, gap, solution, dict(zip(gap.keys, gap.aligned_cells or [], strict=True)))
-    findings += _blank_total_findings(gap, solution)
-    return True
+    for values_read, cells in gap.readings:
+        values = {k: v for k, v in assembly.metrics.items() if k not in gap.keys}
+        values.update({k: v for k, v in zip(gap.keys, values_read, strict=True) if v is not None})
+        if _propagate(values, set(gap.keys) - set(values), relevant) != "solved":
+            continue
+        checkable = [e for e in relevant if all(k in values for k in e.keys)]
+        if (verified and len(checkable) < len(relevant)) or not all(e.holds(values) for e in checkable):
+            continue
+        solution = {k: values[k] for k in gap.keys}
+        _apply(assembly, gap, solution, dict(zip(gap.keys, cells, strict=True)))
+        findings += _blank_total_findings(gap, values_read, solution)
+        return True
+    return False
 
 
-def _blank_total_findings(gap: Gap, solution: dict[str, float]) -> list[dict]:
+def _blank_total_findings(gap: Gap, values_read: list[float | None], solution: dict[str, float]) -> list[dict]:
     return [
         _blank_total(gap, key, solution[key])
-        for key, value in zip(gap.keys, gap.aligned or [], strict=True)
+        for key, value in zip(gap.keys, values_read, strict=True)
         if value is None and solution[key]
     ]
 

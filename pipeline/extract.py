@@ -36,6 +36,7 @@ _ACTIVE_COLUMNS = LabelIndex(
         for column in columns
     }
 )
+_ACTIVE_DEFINITIONS = {row.key: row for row in s.ACTIVE_ROWS}
 _APPLICATION_ROWS = LabelIndex({row.key: (row.label, *row.aliases) for row in s.APPLICATION_ROWS})
 _GROUPS = LabelIndex({group.key: (group.label, *group.aliases) for group in s.GROUPS})
 _APPLICANT_COLUMNS = LabelIndex(
@@ -131,6 +132,15 @@ def _blank_fields_after(row: Row) -> bool:
     return bool(labels) and sum(c.empty_field and c.col > labels[-1].col for c in row.cells) >= 2
 
 
+def _with_blank_fields(row: Row, values: list[RowCell], need: int) -> list[RowCell]:
+    """The values of a line continuing a row: its empty fields too, when they make up exactly
+    the cells the row still needs (``\t\t9`` under 规章 is two blanks and a 9)."""
+    fields = list(row.cells)
+    while fields and fields[-1].empty_field and len(fields) > need:
+        fields.pop()
+    return fields if row.from_text and len(fields) == need else values
+
+
 class Extractor:
     """A single pass over the rows, keeping the context a reader keeps: which table, which
     header, which parent block."""
@@ -140,6 +150,7 @@ class Extractor:
         self.section: str | None = None
         self.active_columns: list[tuple[str, str, int]] | None = None
         self.header_continues = False
+        self.header_fragment = ""
         self.group: str | None = None
         self.pending: FoundRow | None = None
         self.dangling: str = ""
@@ -157,9 +168,10 @@ class Extractor:
     def feed(self, row: Row) -> None:
         """Take one row."""
         self.header_continues, header_continues = False, self.header_continues
+        fragment, self.header_fragment = self.header_fragment, ""
         labels, values = split_row(row)
-        if not values and self._active_header(labels, header_continues):
-            self.dangling = ""
+        if not values and self._header_line(row, labels, header_continues, fragment):
+            self.dangling, self.pending = "", None
             return
         if not labels:
             if values:
@@ -294,7 +306,9 @@ class Extractor:
         if candidate is None and self.section != APPLICATIONS:
             candidate = self._match_active(row, segments[-1], [])
             if candidate is not None:
-                candidate.expected = len(self.active_columns) if self.active_columns else 1
+                # Without a header the template is not known yet: wait for its widest row.
+                candidate.expected = len(self.active_columns) if self.active_columns else max(
+                    len(columns) for columns in _ACTIVE_DEFINITIONS[candidate.key].columns.values())
         if candidate is not None:
             self.pending = candidate
             self.dangling = ""
@@ -311,6 +325,23 @@ class Extractor:
                 self.section = section
                 self.pending = None
                 return True
+        return False
+
+    def _header_line(self, row: Row, labels: list[RowCell], continues: bool, fragment: str) -> bool:
+        """A line of table 二's header, whole or a piece of a header cell broken over lines
+        (``本年制`` / ``发件数``)."""
+        if self._active_header(labels, continues):
+            return True
+        if not continues or len(labels) != 1:
+            return False
+        text = labels[0].text
+        if fragment:
+            joined = RowCell(fragment + text, labels[0].col, False, labels[0].value)
+            if self._active_header([joined], True):
+                return True
+        if len(text) <= 8 and _ACTIVE_ROWS.match(text) is None and _APPLICATION_ROWS.match(text) is None:
+            self.header_fragment, self.header_continues = fragment + text, True
+            return True
         return False
 
     def _active_header(self, labels: list[RowCell], continues: bool) -> bool:
@@ -375,7 +406,7 @@ class Extractor:
             need = self.pending.expected - len(self.pending.cells)
             if not self.pending.cells:
                 self.result.rows.append(self.pending)
-            self.pending.cells.extend(values[:need])
+            self.pending.cells.extend(_with_blank_fields(row, values, need)[:need])
             if self.pending.complete:
                 self.pending = None
             return
