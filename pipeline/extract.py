@@ -141,6 +141,18 @@ def _with_blank_fields(row: Row, values: list[RowCell], need: int) -> list[RowCe
     return fields if row.from_text and len(fields) == need else values
 
 
+def _regular_columns(cols: dict[str, int]) -> dict[str, int] | None:
+    """Applicant column positions when a header cell broke over lines and lost its place: the
+    seven columns stand side by side, so 自然人 and 总计 six apart, with a third column where the
+    same count puts it, fix the others."""
+    keys = [c.key for c in s.APPLICANT_COLUMNS]
+    first = cols.get(keys[0])
+    if first is None or cols.get(keys[-1]) != first + len(keys) - 1:
+        return None
+    agreeing = [k for k in keys[1:-1] if cols.get(k) == first + keys.index(k)]
+    return {k: first + i for i, k in enumerate(keys)} if agreeing else None
+
+
 class Extractor:
     """A single pass over the rows, keeping the context a reader keeps: which table, which
     header, which parent block."""
@@ -374,11 +386,12 @@ class Extractor:
             if match.key in ("org", "applicants"):
                 continue
             self.applicant_cols.setdefault(match.key, cell.col)
-        if len(self.applicant_cols) == len(s.APPLICANT_COLUMNS) and len(set(self.applicant_cols.values())) == len(
-            self.applicant_cols
-        ):
-            self.result.applicant_order = sorted(self.applicant_cols, key=self.applicant_cols.__getitem__)
-            self.result.applicant_positions = dict(self.applicant_cols)
+        cols = self.applicant_cols
+        if len(cols) == len(s.APPLICANT_COLUMNS) and len(set(cols.values())) == len(cols):
+            self.result.applicant_order = sorted(cols, key=cols.__getitem__)
+            self.result.applicant_positions = dict(cols)
+        elif regular := _regular_columns(cols):
+            self.result.applicant_positions = regular
         self.section = APPLICATIONS
         return True
 
