@@ -1,21 +1,113 @@
-"""Downloader middlewares: staying on the site, backing off before retries, conditional requests, encodings."""
+"""Downloader middlewares: safe URLs, staying on the site, backing off before retries, whole bodies,
+conditional requests, encodings."""
 
 from __future__ import annotations
 
 import codecs
 import logging
+import zlib
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor, task
 
+from crawler.safety import UnsafeRequest, address_refusal, url_refusal
 from pipeline.encoding import declared_charset
 from storage.archive import Archive
 
 logger = logging.getLogger(__name__)
+# Decompress in slices of this size, so that checking a body never holds more than one slice of output.
+_INFLATE_CHUNK = 1 << 20
+
+
+class BadBody(Exception):
+    """A body that cannot be used: compressed data that does not decompress, or decompresses too large."""
+
+
+class UrlSafetyMiddleware:
+    """Refuse non-http(s) URLs and servers on loopback (unless ``NIANBAO_ALLOW_LOOPBACK``) or private networks.
+
+    Checked on every request, redirects included, and again on the address a response actually
+    came from, which catches a public-looking host name that resolves into the local network.
+    """
+
+    def __init__(self, crawler: Crawler, allow_loopback: bool) -> None:
+        self.crawler = crawler
+        self.allow_loopback = allow_loopback
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> UrlSafetyMiddleware:
+        return cls(crawler, crawler.settings.getbool("NIANBAO_ALLOW_LOOPBACK"))
+
+    def process_request(self, request: Request) -> None:
+        """Raise :class:`UnsafeRequest` for a URL that must not be fetched."""
+        self.refuse(request, url_refusal(request.url, self.allow_loopback))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """Raise :class:`UnsafeRequest` for an answer from a refused address."""
+        if response.ip_address is not None:
+            self.refuse(request, address_refusal(response.ip_address, self.allow_loopback))
+        return response
+
+    def refuse(self, request: Request, refusal: str | None) -> None:
+        if refusal:
+            self.crawler.stats.inc_value("nianbao/unsafe_refused")
+            raise UnsafeRequest(f"refused: {refusal}")
+
+
+class WholeBodyMiddleware:
+    """Retry, then fail, a gzip/deflate body that does not decompress to its end or beyond ``DOWNLOAD_MAXSIZE``.
+
+    Runs before Scrapy's HttpCompressionMiddleware, which keeps whatever decompressed before the
+    damage (a report cut short would be archived as a new version) and turns a decompression
+    bomb into a silent IgnoreRequest (the document would vanish from the run summary).
+    """
+
+    def __init__(self, crawler: Crawler, max_size: int) -> None:
+        self.crawler = crawler
+        self.max_size = max_size
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WholeBodyMiddleware:
+        return cls(crawler, crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        """``response`` if its body is whole, else a retry of ``request`` (:class:`BadBody` once retries are spent)."""
+        encoding = response.headers.get("Content-Encoding", b"").decode("latin-1").strip().lower()
+        if request.method == "HEAD" or encoding not in ("gzip", "x-gzip", "deflate"):
+            return response
+        problem = compressed_body_problem(response.body, encoding, self.max_size)
+        if problem is None:
+            return response
+        retry = get_retry_request(request, spider=self.crawler.spider, reason=f"bad {encoding} body")
+        if retry is not None:
+            return retry
+        raise BadBody(f"{encoding} body ({len(response.body)} B) {problem}")
+
+
+def compressed_body_problem(body: bytes, encoding: str, max_size: int) -> str | None:
+    """What is wrong with a compressed ``body`` (one phrase), or None if it inflates whole within ``max_size``."""
+    window_bits = (31,) if encoding in ("gzip", "x-gzip") else (15, -15)  # deflate is sent with or without header
+    for bits in window_bits:
+        inflater = zlib.decompressobj(bits)
+        size, pending = 0, body
+        try:
+            while not inflater.eof:
+                output = inflater.decompress(pending, _INFLATE_CHUNK)
+                pending, size = inflater.unconsumed_tail, size + len(output)
+                if max_size and size > max_size:
+                    return f"decompresses beyond DOWNLOAD_MAXSIZE ({max_size} B)"
+                if not output and not pending:
+                    break
+        except zlib.error:
+            continue
+        if inflater.eof:
+            return None
+    return "does not decompress (corrupt or cut short)"
 
 
 class SiteOriginMiddleware:

@@ -26,11 +26,12 @@ from twisted.python.threadpool import ThreadPool
 
 from crawler.items import ReportDocument, ReportMissing, ReportNotModified, SiteCrawled
 from storage.archive import Archive, parse_report
+from storage.softerror import SOFT_ERROR
 
 logger = logging.getLogger(__name__)
 
 DOCUMENT_COUNTS = ("docs_added", "docs_modified", "docs_restored", "docs_unchanged", "docs_new_version",
-                   "docs_error", "docs_not_modified", "docs_missing", "docs_removed")
+                   "docs_error", "docs_soft_error", "docs_not_modified", "docs_missing", "docs_removed")
 
 
 class ArchivePipeline:
@@ -70,7 +71,11 @@ class ArchivePipeline:
     async def process_item(self, item: Any) -> Any:
         """Hand the item to the archive on the worker thread and count the outcome."""
         if isinstance(item, ReportDocument):
-            self.count(f"docs_{await self.archive_document(item)}")
+            outcome = await self.archive_document(item)
+            self.count(f"docs_{outcome}")
+            if outcome == SOFT_ERROR:
+                self.site_failures.setdefault(item.site_id, []).append(
+                    f"{item.url}: soft error: the answer is not the archived report (kept as a version, not current)")
         elif isinstance(item, ReportNotModified):
             await self.in_thread(self.archive.record_not_modified, item.url, run_id=self.run_id)
             self.count("docs_not_modified")
@@ -93,7 +98,7 @@ class ArchivePipeline:
     async def site_crawled(self, item: SiteCrawled) -> None:
         """Note the site's failures; if it loaded completely, reports it no longer lists are missing."""
         if item.failures:
-            self.site_failures[item.site_id] = item.failures
+            self.site_failures.setdefault(item.site_id, []).extend(item.failures)
             return
         archived = await self.in_thread(self.archive.site_urls, item.site_id)
         for url in archived:

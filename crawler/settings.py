@@ -39,10 +39,12 @@ SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.UrlSafetyMiddleware": 40,
     "crawler.middlewares.SiteOriginMiddleware": 50,
     "crawler.middlewares.BackoffMiddleware": 60,
     "crawler.middlewares.ConditionalRequestMiddleware": 560,
     "crawler.middlewares.EncodingMiddleware": 580,  # after decompression (590)
+    "crawler.middlewares.WholeBodyMiddleware": 595,  # before decompression (590)
 }
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 EXTENSIONS = {"crawler.extensions.CrawlProgress": 500}
@@ -53,3 +55,11 @@ NIANBAO_DB = "nianbao.db"
 NIANBAO_PARSE_PROCESSES = 1
 # Seconds between progress lines; 0 turns them off.
 NIANBAO_PROGRESS_INTERVAL = 10.0
+# Safety: loopback servers (127.0.0.0/8, localhost) are refused like private networks unless this is
+# True; the tests, the demo and the benchmarks serve their webs on loopback and set it.
+NIANBAO_ALLOW_LOOPBACK = False
+# Crawler traps (calendars, pagers that never end): at most this many requests per site per run, and
+# listing pages at most this many pager hops from a column's first page.  Hitting either is a failure
+# of the site in the run summary, so the site's missing reports are not inferred from a cut-short run.
+NIANBAO_MAX_REQUESTS_PER_SITE = 3000
+NIANBAO_MAX_LISTING_DEPTH = 60

@@ -33,6 +33,7 @@ from crawler.discovery import (
 )
 from crawler.items import ReportDocument, ReportMissing, ReportNotModified, SiteCrawled
 from crawler.registry import Site, load_registry
+from crawler.safety import UnsafeRequest, without_session_ids
 
 # Home → 政务公开 → 政府信息公开 → column: deeper navigation chains are menus leading elsewhere.
 MAX_AREA_HOPS = 3
@@ -52,6 +53,7 @@ class SiteState:
     listed: set[str] = field(default_factory=set)
     columns: int = 0
     failures: list[str] = field(default_factory=list)
+    limits_hit: set[str] = field(default_factory=set)
 
 
 class ReportsSpider(scrapy.Spider):
@@ -66,6 +68,13 @@ class ReportsSpider(scrapy.Spider):
         only = [site_id for site_id in site.split(",") if site_id]
         self.states = {s.id: SiteState(s) for s in load_registry(sites, only)}
 
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.max_requests = crawler.settings.getint("NIANBAO_MAX_REQUESTS_PER_SITE")
+        spider.max_listing_depth = crawler.settings.getint("NIANBAO_MAX_LISTING_DEPTH")
+        return spider
+
     # --- requests -----------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
@@ -78,7 +87,15 @@ class ReportsSpider(scrapy.Spider):
 
     def page_request(self, state: SiteState, url: str, role: str, hops: int = 0,
                      template: Request | None = None) -> Request | None:
-        """A request for a navigation or listing page, or None if already asked for or off the site."""
+        """A request for a navigation or listing page, or None if already asked for, off the site or too deep.
+
+        ``hops`` counts navigation hops for areas and pager hops from the column's first page for
+        columns: a pager that never ends (a calendar, page numbers that keep growing) stops there.
+        """
+        if role == "column" and hops > self.max_listing_depth:
+            self.note_limit(state, "depth", f"listing deeper than {self.max_listing_depth} pages "
+                                            f"(a pagination trap?), first cut at {url}")
+            return None
         request = (template or Request(url)).replace(
             callback=self.parse_page, errback=self.request_failed, dont_filter=True,
             cb_kwargs={"site_id": state.site.id, "role": role, "hops": hops},
@@ -96,9 +113,15 @@ class ReportsSpider(scrapy.Spider):
         return self.claim(state, request)
 
     def claim(self, state: SiteState, request: Request) -> Request | None:
-        """``request`` if it is on the site and new for this run (then counted as pending), else None."""
+        """``request`` (without session ids) if on the site and new for this run (then pending), else None."""
+        if without_session_ids(request.url) != request.url:
+            request = request.replace(url=without_session_ids(request.url))
         key = (request.method, request.url, request.body)
         if key in state.requested or not state.site.allows(request.url):
+            return None
+        if len(state.requested) >= self.max_requests:
+            self.note_limit(state, "requests", f"request budget of {self.max_requests} spent "
+                                               f"(a crawler trap?), first refused {request.url}")
             return None
         state.requested.add(key)
         state.pending += 1
@@ -121,7 +144,8 @@ class ReportsSpider(scrapy.Spider):
             state.columns += 1
             listing = extract_listing(response)
             links += listing.links
-            requests += [self.page_request(state, page.url, "column", template=page) for page in listing.pages]
+            requests += [self.page_request(state, page.url, "column", hops + 1, template=page)
+                         for page in listing.pages]
         requests += [self.follow_link(state, link, role, hops) for link in links]
         yield from _present(requests)
 
@@ -138,7 +162,7 @@ class ReportsSpider(scrapy.Spider):
 
     def report_link(self, state: SiteState, link: Link) -> Request | None:
         """The request for a listed report; a mobile twin is fetched as its desktop page."""
-        canonical = canonical_report_url(link.url)
+        canonical = without_session_ids(canonical_report_url(link.url))
         if not state.site.allows(canonical):
             return None
         state.listed.add(canonical)
@@ -167,7 +191,7 @@ class ReportsSpider(scrapy.Spider):
             yield ReportMissing(state.site.id, url, response.status, "soft404")
         elif attachments := shell_attachments(response):
             for link in attachments:
-                state.listed.add(link.url)
+                state.listed.add(without_session_ids(link.url))
                 yield from _present([self.document_request(state, link)])
         else:
             yield ReportDocument(state.site.id, url, response.body, response.status,
@@ -189,6 +213,13 @@ class ReportsSpider(scrapy.Spider):
             state.failures.append(reason)
             self.crawler.stats.inc_value("nianbao/pages_failed")
         yield from self.settle(state, [])
+
+    def note_limit(self, state: SiteState, limit: str, failure: str) -> None:
+        """Record, once per site and limit, that a trap limit cut the site's crawl short."""
+        if limit not in state.limits_hit:
+            state.limits_hit.add(limit)
+            self.logger.warning("site %s: %s", state.site.id, failure)
+            state.failures.append(failure)
 
     def allows(self, request: Request) -> bool:
         """Whether ``request`` stays on its site (origin or declared extra domains); used after redirects."""
@@ -253,12 +284,13 @@ def _headers(response: Response) -> dict[str, str]:
 def is_benign_failure(failure: Failure) -> bool:
     """A failure that says nothing about the site's health.
 
-    A refusal by robots.txt or of a redirect off the site is a rule, not a fault; a pager linking a
-    page that does not exist ("1" as ``list.aspx?page=1``) leaves the listing whole.
+    A refusal by robots.txt or of a redirect off the site is a rule, not a fault (a refusal for
+    safety, :class:`UnsafeRequest`, is a fault); a pager linking a page that does not exist ("1" as
+    ``list.aspx?page=1``) leaves the listing whole.
     """
     status = _http_status(failure)
     if status is None:
-        return failure.check(IgnoreRequest) is not None
+        return failure.check(IgnoreRequest) is not None and failure.check(UnsafeRequest) is None
     return bool(failure.request.meta.get("pagination")) and status in (404, 410)
 
 

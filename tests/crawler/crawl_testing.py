@@ -11,7 +11,7 @@ OWN_WEB = Path(__file__).resolve().parents[1] / "fixtures" / "sites"
 REPO = Path(__file__).resolve().parents[2]
 # Loopback needs no politeness; short waits keep the suite fast while still exercising retries.
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_BACKOFF_BASE=0.05",
-        "-s", "DOWNLOAD_TIMEOUT=10", "-s", "NIANBAO_PROGRESS_INTERVAL=1"]
+        "-s", "DOWNLOAD_TIMEOUT=10", "-s", "NIANBAO_PROGRESS_INTERVAL=1", "-s", "NIANBAO_ALLOW_LOOPBACK=True"]
 
 
 @dataclass
