@@ -111,7 +111,9 @@ def _assign(result: Assembly, row: FoundRow, keys: list[str], headers: list[str]
     cells = _fit(row.cells, len(keys))
     values = [_number(key, cell, header) for key, cell, header in zip(keys, cells, headers, strict=False)]
     if len(cells) < len(keys) or None in values:
-        layouts = [cells for cells in (_aligned(row, positions), _after_label(row, len(keys))) if cells]
+        # Exactly as many fields as columns is the stronger evidence: a header's positions are
+        # lost when one of its cells broke over lines.
+        layouts = [cells for cells in (_after_label(row, len(keys)), _aligned(row, positions)) if cells]
         readings = [
             ([_number(key, cell, header) if cell else None if is_total(key) else 0
               for key, cell, header in zip(keys, layout, headers, strict=True)], layout)

@@ -318,9 +318,10 @@ class Extractor:
         if candidate is None and self.section != APPLICATIONS:
             candidate = self._match_active(row, segments[-1], [])
             if candidate is not None:
-                # Without a header the template is not known yet: wait for its widest row.
-                candidate.expected = len(self.active_columns) if self.active_columns else max(
-                    len(columns) for columns in _ACTIVE_DEFINITIONS[candidate.key].columns.values())
+                # The template is not known yet and a header may have broken over lines: wait for
+                # as many values as the row's widest template has; the next label ends the row.
+                widths = _ACTIVE_DEFINITIONS[candidate.key].columns.values()
+                candidate.expected = max(len(columns) for columns in widths)
         if candidate is not None:
             self.pending = candidate
             self.dangling = ""
