@@ -186,7 +186,7 @@ class Extractor:
             self.dangling, self.pending = "", None
             return
         if not labels:
-            if values:
+            if values or self.pending is not None:
                 self._values_only(row, values)
             elif self.section == APPEALS and len(row.cells) >= len(s.APPEAL_COLUMNS):
                 self._appeal_values(row, [])  # table 四's data row with every cell blank
@@ -418,9 +418,12 @@ class Extractor:
     def _values_only(self, row: Row, values: list[RowCell]) -> None:
         if self.pending is not None and not self.pending.complete:
             need = self.pending.expected - len(self.pending.cells)
+            cells = _with_blank_fields(row, values, need)[:need]
+            if not cells:
+                return
             if not self.pending.cells:
                 self.result.rows.append(self.pending)
-            self.pending.cells.extend(_with_blank_fields(row, values, need)[:need])
+            self.pending.cells.extend(cells)
             if self.pending.complete:
                 self.pending = None
             return

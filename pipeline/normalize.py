@@ -15,7 +15,7 @@ from .findings import finding
 from .metadata import Metadata, describe
 from .narrative import check_narrative
 from .readers import read_document
-from .rows import document_rows
+from .rows import document_rows, split_fields
 
 PARSER_VERSION = "0.2.0"
 # A report has a few hundred rows and lines; tens of thousands are junk or an attack, and
@@ -125,4 +125,4 @@ def _missing(sections: set[str], metrics: dict, template: str) -> list[dict]:
 
 def _sentences(document: Document) -> list[str]:
     # Running text only: a line that splits into several fields is a flattened table row.
-    return [p for p in document.paragraphs if "\t" not in p and len(p) >= 10]
+    return [p for p in document.paragraphs if len(p) >= 10 and len(split_fields(p)) == 1]
