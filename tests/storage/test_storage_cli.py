@@ -8,6 +8,7 @@ import shutil
 from archive_testing import count
 from click.testing import CliRunner
 
+from pipeline import parse_file
 from storage.archive import Archive
 from storage.cli import changes, ingest, reparse
 
@@ -99,3 +100,19 @@ def test_reparse_records_parser_changes_apart(tmp_path, report_html):
         assert count(archive, "changes") == 1  # only 'added': re-parsing is not a publisher change
         assert archive.db.execute("SELECT title FROM reports").fetchone()[0] != "wrong title"
     assert "0 changed, 0 newly parsed, 0 the same" in run(reparse, "--db", db).output
+
+
+def test_ingested_report_keeps_every_number_the_parser_read(tmp_path, report_html):
+    parsed = parse_file(report_html)
+    run(ingest, "--db", tmp_path / "a.db", report_html)
+    with Archive(tmp_path / "a.db") as archive:
+        stored = dict(archive.db.execute("SELECT key, value FROM metrics").fetchall())
+        assert stored == parsed["metrics"]
+        assert count(archive, "findings") == len(parsed["findings"])
+        row = archive.db.execute("SELECT title, year, template, parser_version FROM reports").fetchone()
+        assert row == (parsed["title"], parsed["year"], parsed["template"], parsed["parser_version"])
+        raw = dict(archive.db.execute("SELECT key, raw FROM metrics").fetchall())
+        assert raw == {key: cell["raw"] for key, cell in parsed["provenance"].items() if key in stored}
+        table_three_rows = {key.rsplit(".", 1)[0] for key in stored if key.startswith("applications.")}
+        assert table_three_rows  # the normalizer reads this report's table 三
+        assert count(archive, "applications_wide") == len(table_three_rows)
