@@ -104,7 +104,13 @@ def test_search_box_finds_a_chinese_phrase(server):
 
 
 def test_serves_read_only(server):
+    path = Path(get(f"{server}/-/databases.json")[0]["path"])
+    before = path.read_bytes()
     sql = urllib.parse.quote("DELETE FROM documents")
     with pytest.raises(urllib.error.HTTPError):
         get(f"{server}/nianbao.json?sql={sql}")
+    for query in QUERIES:
+        get(f"{server}/nianbao/{query}.json?year=&region=&q=%E5%85%AC%E5%BC%80")
+    assert path.read_bytes() == before
+    assert get(f"{server}/-/databases.json")[0]["is_mutable"]  # a crawl may keep writing to it
     assert get(f"{server}/nianbao/documents.json?_shape=array")
