@@ -10,6 +10,7 @@ from storage.cli import commands as storage_commands
 
 from . import __version__
 from .demo import demo
+from .schedule import schedule
 
 
 @click.group()
@@ -18,5 +19,5 @@ def cli() -> None:
     """Crawl, normalize and archive government information-disclosure annual reports (年报)."""
 
 
-for command in [*pipeline_commands, *storage_commands, *crawler_commands, demo]:
+for command in [*pipeline_commands, *storage_commands, *crawler_commands, schedule, demo]:
     cli.add_command(command)
