@@ -205,20 +205,32 @@ class ConditionalRequestMiddleware:
 class EncodingMiddleware:
     """Decode Chinese pages right when the HTTP header lies about their charset.
 
-    Scrapy believes the Content-Type charset first; a GBK page announced as UTF-8 then comes out
-    as mojibake and every title test fails.  A declared charset is kept only if the body decodes
-    under it without error; otherwise the page's ``<meta>`` charset, UTF-8 and GB18030 are tried.
+    Scrapy believes the Content-Type charset first; a GBK page announced as UTF-8 (or the reverse)
+    then comes out as mojibake and every title test fails.  A body that is valid UTF-8 is read as
+    UTF-8; another declared charset is kept only if the body decodes under it without error;
+    otherwise the page's ``<meta>`` charset, UTF-8 and GB18030 are tried.
     """
 
     def process_response(self, request: Request, response: Response) -> Response:
         """``response`` with an encoding its bytes actually decode under."""
-        if not isinstance(response, TextResponse) or _decodes(response.body, response.encoding):
+        if not isinstance(response, TextResponse):
+            return response
+        if is_utf8_text(response.body) and codecs.lookup(response.encoding).name != "utf-8":
+            # Chinese text in UTF-8 also decodes as GBK, into nonsense: strict UTF-8 with non-ASCII
+            # bytes is UTF-8 whatever the header says (GBK text is almost never valid UTF-8).
+            return response.replace(encoding="utf-8")
+        if _decodes(response.body, response.encoding):
             return response
         for candidate in (declared_charset(response.body), "utf-8", "gb18030"):
             if candidate and _decodes(response.body, candidate):
                 logger.debug("%s: decoding as %s, not %s", response.url, candidate, response.encoding)
                 return response.replace(encoding=candidate)
         return response
+
+
+def is_utf8_text(body: bytes) -> bool:
+    """Whether ``body`` has non-ASCII bytes and is valid UTF-8 throughout."""
+    return not body.isascii() and _decodes(body, "utf-8")
 
 
 def _decodes(body: bytes, encoding: str) -> bool:

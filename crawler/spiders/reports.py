@@ -206,7 +206,7 @@ class ReportsSpider(scrapy.Spider):
         """
         state = self.states[failure.request.meta["site_id"]]
         reason = f"{failure.request.url}: {_failure_reason(failure)}"
-        if is_benign_failure(failure):
+        if is_benign_failure(failure, self.settings.getint("REDIRECT_MAX_TIMES")):
             self.logger.info("site %s: %s", state.site.id, reason)
         else:
             self.logger.warning("site %s: %s", state.site.id, reason)
@@ -281,16 +281,18 @@ def _headers(response: Response) -> dict[str, str]:
             for name, values in response.headers.items()}
 
 
-def is_benign_failure(failure: Failure) -> bool:
+def is_benign_failure(failure: Failure, max_redirects: int) -> bool:
     """A failure that says nothing about the site's health.
 
     A refusal by robots.txt or of a redirect off the site is a rule, not a fault (a refusal for
-    safety, :class:`UnsafeRequest`, is a fault); a pager linking a page that does not exist ("1" as
-    ``list.aspx?page=1``) leaves the listing whole.
+    safety, :class:`UnsafeRequest`, and giving up on a redirect loop after ``max_redirects`` are
+    faults); a pager linking a page that does not exist ("1" as ``list.aspx?page=1``) leaves the
+    listing whole.
     """
     status = _http_status(failure)
     if status is None:
-        return failure.check(IgnoreRequest) is not None and failure.check(UnsafeRequest) is None
+        redirect_loop = failure.request.meta.get("redirect_times", 0) >= max_redirects
+        return failure.check(IgnoreRequest) is not None and failure.check(UnsafeRequest) is None and not redirect_loop
     return bool(failure.request.meta.get("pagination")) and status in (404, 410)
 
 
