@@ -219,6 +219,34 @@ MIGRATIONS: list[str] = [
         INSERT INTO reports_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
     END;
     """,
+    # Cross-report checks (storage/crosschecks.py): the body a report belongs to across years, the
+    # checks between reports, and the MinHash bands that find candidate copies without comparing all pairs.
+    """
+    ALTER TABLE reports ADD COLUMN body TEXT;
+    CREATE INDEX reports_body_year ON reports(body, year);
+    CREATE TABLE report_checks (
+        id INTEGER PRIMARY KEY,
+        report_id INTEGER NOT NULL REFERENCES reports(id),
+        other_report_id INTEGER REFERENCES reports(id),
+        relation TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        key TEXT,
+        expected NUMERIC,
+        actual NUMERIC,
+        difference NUMERIC,
+        similarity REAL,
+        detail TEXT
+    );
+    CREATE INDEX report_checks_report_id ON report_checks(report_id);
+    CREATE INDEX report_checks_other_report_id ON report_checks(other_report_id);
+    CREATE INDEX report_checks_kind ON report_checks(kind);
+    CREATE TABLE text_bands (
+        band INTEGER NOT NULL,
+        report_id INTEGER NOT NULL REFERENCES reports(id),
+        PRIMARY KEY (band, report_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX text_bands_report_id ON text_bands(report_id);
+    """,
 ]
 
 

@@ -23,21 +23,25 @@ FROM reports r JOIN documents d ON d.id = r.document_id
 WHERE r.is_current = 1
 """
 
-_APPLICANT_CASES = ",\n    ".join(
-    f"max(CASE WHEN s.column_key = '{c.key}' THEN m.value END) AS {applicant_column(c.key)}"
+_APPLICANT_VALUES = ",\n    ".join(
+    f"(SELECT value FROM metrics WHERE report_id = r.id AND key = 'applications.' || t.row_key || '.{c.key}')"
+    f" AS {applicant_column(c.key)}"
     for c in APPLICANT_COLUMNS
 )
-# The key range lets SQLite seek each report's table-三 metrics in the metrics primary key.
+# One primary-key lookup per cell instead of a GROUP BY, so the view streams: Datasette's first page
+# and filters on report columns (year, region …) cost what they return, not the whole archive.
 APPLICATIONS_WIDE = f"""
 SELECT
-    r.id AS report_id, r.site_id, r.region, r.region_code, r.year, r.title,
-    s.row_key, min(s.row_label) AS row_label, min(s.position) AS position,
-    {_APPLICANT_CASES}
+    r.id AS report_id, r.site_id, r.region, r.region_code, r.year, r.title, t.row_key, t.row_label, t.position,
+    {_APPLICANT_VALUES}
 FROM reports r
-JOIN metrics m ON m.report_id = r.id AND m.key >= 'applications.' AND m.key < 'applications/'
-JOIN schema_metrics s ON s.key = m.key
-WHERE r.is_current = 1
-GROUP BY r.id, s.row_key
+CROSS JOIN (
+    SELECT row_key, row_label, position FROM schema_metrics WHERE table_name = 'applications' AND column_key = 'all'
+) t
+WHERE r.is_current = 1 AND EXISTS (
+    SELECT 1 FROM metrics
+    WHERE report_id = r.id AND key >= 'applications.' || t.row_key || '.' AND key < 'applications.' || t.row_key || '/'
+)
 """
 
 METRICS_LABELLED = """
