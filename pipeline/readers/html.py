@@ -97,7 +97,7 @@ def page_metadata(root: etree._Element) -> dict[str, str]:
     for value in root.xpath('//meta[@name="PubDate" or @name="pubdate" or @name="publishdate"'
                             ' or @name="firstpublishedtime"]/@content'):
         meta.setdefault("发布日期", value.strip())
-    page = " ".join(root.itertext())
+    page = etree.tostring(root, method="text", encoding=str)
     if any(field in page for field in _META_FIELDS):
         for label, value in _META_RE.findall(page):
             meta.setdefault(label, value)
@@ -119,14 +119,15 @@ def article_body(root: etree._Element) -> etree._Element:
     body = root.find("body")
     if body is None:
         body = root
-    for element in body.xpath(".//nav | .//footer | .//aside | .//*[@class or @id]"):
+    # Chrome is a container; Word marks every paragraph and span with a class, none of them chrome.
+    for element in body.xpath(".//nav | .//footer | .//aside | .//*[(@class or @id) and not(self::p or self::span"
+                              " or self::font or self::a or self::b or self::strong or self::tr or self::td)]"):
         chrome = element.tag in ("nav", "footer", "aside") or any(_CHROME.match(c) for c in _classes(element) if c)
         # A "chrome" element that holds a data table is a mislabelled article, not chrome.
         if chrome and element.getparent() is not None and not element.xpath(".//table//td"):
             _drop(element)
     best, best_len = body, 0
-    for element in body.xpath(".//div[@class or @id] | .//td[@class or @id] | .//article | .//section"
-                              " | .//span[@class or @id]"):
+    for element in body.xpath(".//div[@class or @id] | .//td[@class or @id] | .//article | .//section"):
         if any(_ARTICLE.match(c) for c in _classes(element) if c):
             size = len(_text(element))
             if size > best_len:
