@@ -132,6 +132,12 @@ TABLES: dict[str, dict] = {
         "description": "What a re-parse changed (parser improvements, not publisher changes).",
         "columns": {"field": "A metric key, or title, year, org, region, template, text or parse_error."},
     },
+    "report_checks": {
+        "description": "Checks between reports: a report against its own body's other years, and copies "
+                       "of another body's text.",
+    },
+    "text_bands": {"description": "MinHash bands of report sections, to find candidate copies without comparing "
+                                  "every pair."},
     "schema_metrics": {
         "description": "The 226 metrics of the common schema with their official labels and units.",
         "label_column": "key",
