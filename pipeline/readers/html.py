@@ -207,19 +207,19 @@ def build_grid(table: etree._Element) -> Table:
     for r, tr in enumerate(trs):
         slots = grid[r]
         c = 0
-        for td in tr:
-            if td.tag not in ("td", "th"):
-                continue
+        for td in tr.iterchildren("td", "th"):
             while c < len(slots) and slots[c] is not None:
                 c += 1
-            rowspan = min(_span(td.get("rowspan")), len(trs) - r)
-            colspan = _span(td.get("colspan"))
+            rowspan, colspan = td.get("rowspan"), td.get("colspan")
+            rowspan = 1 if rowspan is None else min(_span(rowspan), len(trs) - r)
+            colspan = 1 if colspan is None else _span(colspan)
             cell = Cell(_cell_text(td), r, c, rowspan, colspan)
-            for below in grid[r : r + rowspan]:
-                if len(below) < c + colspan:
-                    below.extend([None] * (c + colspan - len(below)))
-                below[c : c + colspan] = [cell] * colspan
-            c += colspan
+            end = c + colspan
+            for below in grid[r : r + rowspan] if rowspan > 1 else (slots,):
+                if len(below) < end:
+                    below.extend([None] * (end - len(below)))
+                below[c:end] = [cell] * colspan
+            c = end
     rows = []
     for slots in grid:
         row: list[Cell] = []
