@@ -26,6 +26,7 @@ from pipeline import PARSER_VERSION, ParseError, parse_bytes
 
 from .blobs import get_blob, put_blob, sha256
 from .changes import ADDED, MODIFIED, REMOVED, RESTORED, diff_metrics, modification_summary, record_change
+from .crosschecks import refresh_document
 from .db import ArchiveError, describe, open_archive, transaction, utcnow
 from .reports import Labels, clean_metrics, insert_report, normalized_text, report_metrics, signature
 from .schema_metrics import load_schema_metrics, schema_metrics_current
@@ -429,6 +430,7 @@ class Archive:
             "title = coalesce((SELECT title FROM reports WHERE version_id = ?), title) WHERE id = ?",
             [version_id, version_id, document_id],
         )
+        refresh_document(db, document_id)
 
     def record_not_modified(self, url: str, run_id: int | None = None) -> None:
         """A 304 for ``url``: it is still there, unchanged (and back, if it had been removed)."""

@@ -25,7 +25,7 @@ _NOT_NAME = re.compile(r"[\W_]+")
 
 
 def normalize_org(name: str | None) -> str:
-    """An organisation name without spaces, punctuation or width differences (``云湖区（人民政府）`` → ``云湖区人民政府``)."""
+    """An organisation name without spaces, punctuation or width differences (``云湖区（政府）`` → ``云湖区政府``)."""
     return _NOT_NAME.sub("", unicodedata.normalize("NFKC", name or ""))
 
 
