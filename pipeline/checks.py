@@ -17,7 +17,7 @@ from math import prod
 from . import schema as s
 from .assemble import Assembly, Gap, is_total, provenance
 from .rows import RowCell
-from .values import BLANK, DASH, SLASH
+from .values import BLANK, DASH, MISSING, SLASH
 
 # More placements than this (a row missing most of its cells) is guessing, not repairing.
 MAX_PLACEMENTS = 5000
@@ -244,7 +244,7 @@ def _apply(assembly: Assembly, gap: Gap, solution: dict[str, float], cells: dict
             assembly.provenance[key] = provenance(cell, gap.row, header)
         else:
             assembly.provenance[key] = {
-                "raw": cell.text if cell else None, "kind": cell.value.kind if cell else "missing",
+                "raw": cell.text if cell else None, "kind": cell.value.kind if cell else MISSING,
                 "repair": "filled", "table": gap.row.row.table, "row_label": gap.row.label,
                 "column_label": header, "row": gap.row.row.index, "col": cell.col if cell else None,
             }

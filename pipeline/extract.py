@@ -77,7 +77,6 @@ class FoundRow:
     row: Row
     expected: int
     columns: list[tuple[str, str, int]] | None = None
-    match: LabelMatch | None = None
 
     @property
     def complete(self) -> bool:
@@ -231,8 +230,7 @@ class Extractor:
             self.result.variant(match, label, "row label")
         self.section = ACTIVE
         columns = list(self.active_columns) if self.active_columns else None
-        found = FoundRow(ACTIVE, match.key, label, values, row, len(columns) if columns else len(values), columns,
-                         match)
+        found = FoundRow(ACTIVE, match.key, label, values, row, len(columns) if columns else len(values), columns)
         if values or _blank_fields_after(row):
             self.result.rows.append(found)
         return found
@@ -257,7 +255,7 @@ class Extractor:
             self.result.variant(match, inner, "row label")
         self._note_child(row, match.key, outer)
         self.section = APPLICATIONS
-        found = FoundRow(APPLICATIONS, match.key, inner, values, row, len(s.APPLICANT_COLUMNS), match=match)
+        found = FoundRow(APPLICATIONS, match.key, inner, values, row, len(s.APPLICANT_COLUMNS))
         if values or _blank_fields_after(row):
             # A label alone waits for the values on the next lines before it counts as a row.
             self.result.rows.append(found)
@@ -437,7 +435,7 @@ class Extractor:
             self._appeal_values(row, values)
         elif not any(r.table == APPEALS and r.key == match.key for r in self.result.rows):
             self.result.rows.append(FoundRow(APPEALS, match.key, labels[-1].text, list(values), row,
-                                             len(s.APPEAL_COLUMNS), match=match))
+                                             len(s.APPEAL_COLUMNS)))
 
     def _appeal_values(self, row: Row, values: list[RowCell]) -> None:
         existing = next((r for r in self.result.rows if r.table == APPEALS), None)

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 T2019 = "2019"
 T2021 = "2021"
 BOTH = (T2019, T2021)
-TEMPLATES = BOTH
 
 MONEY_KEYS = frozenset({"active.fees.amount", "active.procurement.amount"})
 

@@ -19,8 +19,6 @@ SLASH = "slash"
 NONE_WORD = "none_word"
 TEXT = "text"
 MISSING = "missing"
-REPAIRED = "repaired"
-FILLED = "filled"
 
 _DASHES = {"-", "--", "—", "——", "–", "―", "─", "−", "~", "－", "一"}
 _SLASHES = {"/", "\\", "//"}
