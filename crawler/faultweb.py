@@ -109,6 +109,13 @@ def gzip_bomb() -> bytes:
     return gzip.compress(b"\0" * BOMB_BYTES, compresslevel=9)
 
 
+def prepare(fault: str) -> None:
+    """Make the payload of ``fault`` now: made during a request, it would eat into the client's timeout."""
+    payloads = {"gzip_bomb": gzip_bomb, "docx_bomb": docx_bomb, "pdf_pages": pdf_of_many_pages}
+    if fault in payloads:
+        payloads[fault]()
+
+
 @dataclass
 class Answer:
     """What a handler sends: a status, headers and a body, or a ``fault`` that sends something worse."""
@@ -137,6 +144,8 @@ class FaultWeb:
             raise ValueError(f"unknown fault {unknown[0]!r}; known: {', '.join(FAULTS)}")
         self.faults = dict(faults)
         self.years = years
+        for fault in self.faults.values():
+            prepare(fault)
         self.urls: dict[str, str] = {}
         self.requests: list[tuple[str, str]] = []
         self._servers: list[ThreadingHTTPServer] = []
@@ -149,7 +158,7 @@ class FaultWeb:
         for index, site in enumerate(self.faults):
             handler = type(f"FaultHandler_{index}", (FaultHandler,), {"web": self, "site": site, "index": index})
             server = QuietServer((str(FIRST_ADDRESS + index), 0), handler)
-            threading.Thread(target=server.serve_forever, daemon=True, name=f"faultweb-{site}").start()
+            threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True, name=f"faultweb-{site}").start()
             self.urls[site] = f"http://{server.server_address[0]}:{server.server_address[1]}/"
             self._servers.append(server)
         return self
@@ -165,6 +174,7 @@ class FaultWeb:
         """Make ``site`` misbehave this way from its next request on (``none`` mends it)."""
         if fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}")
+        prepare(fault)
         self.faults[site] = fault
 
     def note(self, site: str, path: str) -> None:
@@ -223,7 +233,9 @@ class FaultWeb:
                       for number in range(len(UNSAFE_TARGETS))]
         if fault == "trap":
             number = int(query.get("page", "1"))
-            items.append(f'<a href="list.html?page={number + 1}&amp;sid={uuid.uuid4().hex}">下一页</a>')
+            # A fresh session id on every link: without dropping it, page 1 alone would never end.
+            items += [f'<a href="list.html?page=1&amp;sid={uuid.uuid4().hex}">1</a>',
+                      f'<a href="list.html?page={number + 1}&amp;sid={uuid.uuid4().hex}">下一页</a>']
         return page("政府信息公开年报", "<ul>" + "".join(items) + "</ul>")
 
     def report(self, fault: str, index: int, year: int, path: str) -> Answer:
