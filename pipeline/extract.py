@@ -162,7 +162,6 @@ class Extractor:
         self.active_columns: list[tuple[str, str, int]] | None = None
         self.header_continues = False
         self.header_fragment = ""
-        self.group: str | None = None
         self.pending: FoundRow | None = None
         self.dangling: str = ""
         self.child_indents: list[int] = []
@@ -237,10 +236,6 @@ class Extractor:
 
     def _match_application(self, row: Row, segments: list[str], values: list[RowCell]) -> FoundRow | None:
         *outer, inner = segments
-        for text in outer:
-            group = _GROUPS.match(text)
-            if group and group.key in _CHILD_GROUPS:
-                self.group = group.key
         match = _APPLICATION_ROWS.match(inner)
         if match is not None and match.key == "total" and self.section == APPEALS:
             return None  # table 四's 总计 columns, not table 三's （七）总计 row
@@ -271,13 +266,9 @@ class Extractor:
         """Track numbered sub-rows; one printed flush left without its parent is a split row."""
         group = key.split(".")[0]
         if group not in _CHILD_GROUPS or key == "other.total":
-            self.group = None
             return
-        if not row.from_text or outer:
-            self.child_indents.append(row.indent)
-            self.group = group
-            return
-        if row.indent == 0 and self.child_indents and min(self.child_indents) > 0:
+        flush_left = row.from_text and not outer and row.indent == 0
+        if flush_left and self.child_indents and min(self.child_indents) > 0:
             parent = next(g.label for g in s.GROUPS if g.key == group)
             self.result.findings.append({
                 "kind": "split_row",
@@ -286,7 +277,6 @@ class Extractor:
                 "key": f"applications.{key}.all",
             })
         self.child_indents.append(row.indent)
-        self.group = group
 
     def _unmatched(self, row: Row, labels: list[RowCell], values: list[RowCell]) -> None:
         label = " ".join(c.text for c in labels)
@@ -306,10 +296,6 @@ class Extractor:
             self.dangling = ""
             return
         segments = [seg for text in texts for seg in label_segments(text)]
-        for text in segments:
-            group = _GROUPS.match(text)
-            if group and group.key in _CHILD_GROUPS:
-                self.group = group.key
         # Table 三's labels name no row of table 二, so a reworded or missing heading does not
         # keep them from being found.
         candidate = self._match_application(row, segments, [])
