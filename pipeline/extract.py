@@ -13,6 +13,7 @@ metrics is :func:`pipeline.assemble.assemble`'s job.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -54,13 +55,16 @@ _TEMPLATE_COLUMNS = {
     "made": s.T2019, "published": s.T2019, "total_published": s.T2019, "prev_items": s.T2019,
     "delta": s.T2019, "projects": s.T2019,
 }
+# Section headings are reworded and misspelt: each is known by a few words it cannot lack.
 _SECTION_HEADINGS = (
-    ("主动公开政府信息情况", ACTIVE),
-    ("收到和处理政府信息公开申请情况", APPLICATIONS),
-    ("政府信息公开行政复议行政诉讼情况", APPEALS),
-    ("存在的主要问题及改进情况", None),
-    ("其他需要报告的事项", None),
+    (("主动公开",), ACTIVE),
+    (("申请", "处理"), APPLICATIONS),
+    (("复议", "诉讼"), APPEALS),
+    (("存在", "问题"), None),
+    (("改进",), None),
+    (("其他需要报告",), None),
 )
+_HEADING_NUMBER = re.compile(r"^\s*[一二三四五六七八九十]{1,2}\s*[、.．]")
 _CHILD_GROUPS = {"denied", "unavailable", "not_processed", "other"}
 _APPEAL_CELLS = len(s.APPEAL_GROUPS) * len(s.APPEAL_COLUMNS)
 
@@ -314,11 +318,11 @@ class Extractor:
         self.dangling = "" if is_group or len(texts[-1]) > 40 else texts[-1]
 
     def _heading(self, texts: list[str]) -> bool:
-        if len(texts) != 1 or len(texts[0]) > 40:
+        """A numbered section heading (二、主动公开… 三、收到和处理… 四、…复议…诉讼 五、…)."""
+        if len(texts) != 1 or len(texts[0]) > 40 or not _HEADING_NUMBER.match(texts[0]):
             return False
-        core = normalize_label(texts[0])
-        for heading, section in _SECTION_HEADINGS:
-            if heading in core:
+        for words, section in _SECTION_HEADINGS:
+            if all(word in texts[0] for word in words):
                 self.section = section
                 self.pending = None
                 return True
