@@ -14,6 +14,7 @@ from datasette.cli import serve as datasette_serve
 
 from .archive import Archive, ArchiveError
 from .changes import list_changes
+from .crosschecks import recompute_all
 from .db import connect
 from .metadata import metadata
 from .reparse import reparse as reparse_archive
@@ -132,6 +133,34 @@ def reparse(db_path: Path, everything: bool) -> None:
 
 @click.command()
 @db_option
+@click.option("--all", "everything", is_flag=True,
+              help="Recompute every cross-report check first (after changing a site's bodies in the registry).")
+def checks(db_path: Path, everything: bool) -> None:
+    """Count the cross-report checks that fail, by kind (see the report_checks table).
+
+    Checks are kept up to date as reports arrive; --all rebuilds them from scratch.
+    """
+    archive = open_or_fail(db_path)
+    try:
+        if everything:
+            with archive.transaction() as db:
+                recompute_all(db)
+        counts = archive.db.execute(
+            "SELECT kind, relation, count(*), count(DISTINCT report_id) FROM report_checks "
+            "GROUP BY kind, relation ORDER BY kind, relation"
+        ).fetchall()
+    except ArchiveError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        archive.close()
+    for kind, relation, rows, reports in counts:
+        click.echo(f"{kind:<20} {relation:<14} {rows:>8} checks in {reports} reports")
+    if not counts:
+        click.echo("no cross-report check fails")
+
+
+@click.command()
+@db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", default=8001, show_default=True, type=int)
 @click.option("--metadata-out", type=click.Path(dir_okay=False, path_type=Path),
@@ -157,4 +186,4 @@ def serve(db_path: Path, host: str, port: int, metadata_out: Path | None) -> Non
         )
 
 
-commands: list[click.Command] = [ingest, changes, reparse, serve]
+commands: list[click.Command] = [ingest, changes, reparse, checks, serve]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pipeline.schema import APPLICANT_COLUMNS
 
+from .indicators import QUERIES as INDICATOR_QUERIES
+from .indicators import TABLES as INDICATOR_TABLES
 from .reports import APPLICATION_TOTALS
 from .search import SEARCH_SQL
 from .views import applicant_column
@@ -85,6 +87,8 @@ TABLES: dict[str, dict] = {
                 for name in APPLICATION_TOTALS
             },
             "text": "Full text of the report as the normalizer read it.",
+            "body": "The body the report belongs to across years: site (or region), then normalized organisation "
+                    "name, or the name a site's registry entry maps it to (see report_checks).",
         },
     },
     "metrics": {
@@ -170,6 +174,7 @@ TABLES: dict[str, dict] = {
             "status": "found, missing, or not_due (deadline not passed yet).",
         },
     },
+    **INDICATOR_TABLES,
 }
 
 QUERIES: dict[str, dict] = {
@@ -242,6 +247,7 @@ ORDER BY year, region_code
         "description": "Phrase search; works for Chinese (trigram index, LIKE for one or two characters).",
         "sql": SEARCH_SQL.replace(":limit", "200"),
     },
+    **INDICATOR_QUERIES,
 }
 
 

@@ -15,6 +15,7 @@ from pipeline import PARSER_VERSION
 from .archive import Archive, parse_report
 from .blobs import get_blob
 from .changes import diff_metrics
+from .crosschecks import recompute_all
 from .db import utcnow
 from .reports import REPORT_FIELDS, clean_metrics, insert_report, normalized_text, replace_report, report_metrics
 
@@ -89,6 +90,8 @@ def reparse(archive: Archive, everything: bool = False) -> dict:
     for version_id in stale_versions(archive.db, everything):
         counts[reparse_version(archive, reparse_id, version_id)] += 1
     with archive.transaction() as db:
+        if counts["changed"] + counts["new"]:
+            recompute_all(db)
         db.execute(
             "UPDATE reparses SET finished_at = ?, versions_parsed = ?, reports_changed = ?, errors = ? WHERE id = ?",
             [utcnow(), sum(counts.values()), counts["changed"] + counts["new"], counts["error"], reparse_id],

@@ -7,6 +7,7 @@ import sqlite_utils
 from pipeline.schema import APPLICANT_COLUMNS
 
 from .coverage import COVERAGE_VIEW
+from .indicators import VIEWS as INDICATOR_VIEWS
 
 
 def applicant_column(key: str) -> str:
@@ -61,6 +62,7 @@ VIEWS: dict[str, str] = {
     "applications_wide": APPLICATIONS_WIDE,
     "metrics_labelled": METRICS_LABELLED,
     "coverage": COVERAGE_VIEW,
+    **INDICATOR_VIEWS,
 }
 
 

@@ -19,7 +19,8 @@ def test_new_archive_is_wal_with_schema_and_labels(tmp_path):
         assert count(archive, "schema_metrics") == 226
         assert archive.db.execute("SELECT max(version) FROM _migrations").fetchone()[0] == len(MIGRATIONS)
         views = {row[0] for row in archive.db.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
-        assert views == {"current_reports", "applications_wide", "metrics_labelled", "coverage"}
+        assert views == {"current_reports", "applications_wide", "metrics_labelled", "coverage", "report_indicators",
+                         "region_indicators"}
 
 
 def test_readers_see_committed_data_while_a_write_is_open(tmp_path):
