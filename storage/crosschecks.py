@@ -165,6 +165,11 @@ def load_reports(db: sqlite_utils.Database, where: str, params: Iterable = ()) -
     return list(reports.values())
 
 
+def load_groups(db: sqlite_utils.Database, groups: Iterable[tuple[str, int]]) -> list[dict]:
+    """The current reports of each ``(body, year)``, one indexed query per group."""
+    return [report for body, year in groups for report in load_reports(db, "r.body = ? AND r.year = ?", [body, year])]
+
+
 def insert_checks(db: sqlite_utils.Database, rows: list[dict]) -> None:
     """Insert ``report_checks`` rows."""
     db.conn.executemany(
@@ -189,12 +194,8 @@ def insert_bands(db: sqlite_utils.Database, reports: list[dict]) -> dict[int, li
 
 def previous_year_rows(db: sqlite_utils.Database, reports: list[dict]) -> list[dict]:
     """The year checks of ``reports`` against their body's previous year, loaded from the archive."""
-    groups = {(r["body"], r["year"] - 1) for r in reports}
-    if not groups:
-        return []
-    condition = " OR ".join("(r.body = ? AND r.year = ?)" for _ in groups)
     previous: dict[tuple, list[dict]] = defaultdict(list)
-    for report in load_reports(db, condition, [value for group in groups for value in group]):
+    for report in load_groups(db, {(r["body"], r["year"] - 1) for r in reports}):
         previous[report["body"], report["year"]].append(report)
     rows = []
     for report in reports:
@@ -243,8 +244,7 @@ def refresh_reports(db: sqlite_utils.Database, report_ids: list[int]) -> None:
     changed = load_reports(db, f"r.id IN ({marks})", report_ids)
     groups = set(db.execute(f"SELECT body, year + 1 FROM reports WHERE id IN ({marks}) AND body IS NOT NULL "
                             "AND year IS NOT NULL", report_ids).fetchall())
-    condition = " OR ".join(["(r.body = ? AND r.year = ?)"] * len(groups)) or "0"
-    following = load_reports(db, condition, [value for group in groups for value in group])
+    following = load_groups(db, groups)
     pointing_reports = load_reports(db, f"r.id IN ({', '.join('?' * len(pointing))})", pointing) if pointing else []
     targets = {r["id"]: r for r in [*following, *pointing_reports] if r["id"] not in report_ids}
     if targets:

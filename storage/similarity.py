@@ -73,6 +73,10 @@ def _crc32(token: bytes) -> int:
     return zlib.crc32(token)
 
 
+# Drawn once: datasketch draws them (seeded, so the same in every process) for each new MinHash otherwise.
+_PERMUTATIONS = MinHash(num_perm=BANDS * ROWS, hashfunc=_crc32, scheme="affine32").permutations
+
+
 def band_keys(items: list[tuple[int, str, str]]) -> list[list[int]]:
     """For each ``(year, section, text)``, its MinHash band keys: equal keys make two sections candidates.
 
@@ -81,7 +85,8 @@ def band_keys(items: list[tuple[int, str, str]]) -> list[list[int]]:
     tokens = [clauses(section, text) or [section.encode()] for _year, section, text in items]
     keys = []
     for (year, section, _text), minhash in zip(
-        items, MinHash.bulk(tokens, num_perm=BANDS * ROWS, hashfunc=_crc32), strict=True
+        items, MinHash.bulk(tokens, num_perm=BANDS * ROWS, hashfunc=_crc32, permutations=_PERMUTATIONS,
+                                   scheme="affine32"), strict=True
     ):
         values = minhash.hashvalues
         keys.append([
