@@ -72,10 +72,10 @@ def parse_errors(db: Path) -> dict[str, str]:
 
 
 def archive_tables(db: Path) -> tuple[list[tuple], list[tuple]]:
-    """The ``reports`` and ``metrics`` tables as sorted rows, without row ids (which follow insertion order)."""
+    """The ``reports`` and ``metrics`` tables as sorted rows, without row ids and times (which differ by run)."""
     with sqlite3.connect(db) as connection:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(reports)")
-                   if row[1] not in ("id", "version_id", "document_id")]
+                   if row[1] not in ("id", "version_id", "document_id") and not row[1].endswith("_at")]
         reports = connection.execute(f"SELECT {', '.join(columns)} FROM reports").fetchall()
         metrics = connection.execute(
             "SELECT r.url, r.is_current, m.key, m.value, m.raw, m.cell_kind, m.cell_table, m.cell_row, m.cell_col, "
