@@ -141,7 +141,12 @@ def _with_blank_fields(row: Row, values: list[RowCell], need: int) -> list[RowCe
     fields = list(row.cells)
     while fields and fields[-1].empty_field and len(fields) > need:
         fields.pop()
-    return fields if row.from_text and len(fields) == need else values
+    return fields if row.from_text and (len(fields) == need or _is_empty_paragraph(row)) else values
+
+
+def _is_empty_paragraph(row: Row) -> bool:
+    """An empty paragraph: in a table flattened into paragraphs, one blank cell."""
+    return len(row.cells) == 1 and row.cells[0].empty_field
 
 
 def _regular_columns(cols: dict[str, int]) -> dict[str, int] | None:
@@ -171,6 +176,7 @@ class Extractor:
         self.child_indents: list[int] = []
         self.applicant_cols: dict[str, int] = {}
         self.appeal_cols: set[int] = set()
+        self.appeal_header_seen = False
 
     def run(self, rows: list[Row]) -> Extraction:
         """Extract every template row from ``rows``."""
@@ -188,10 +194,7 @@ class Extractor:
             self.dangling, self.pending = "", None
             return
         if not labels:
-            if values or self.pending is not None:
-                self._values_only(row, values)
-            elif self.section == APPEALS and len(row.cells) >= len(s.APPEAL_COLUMNS):
-                self._appeal_values(row, [])  # table 四's data row with every cell blank
+            self._values_only(row, values)
             return
         if not values:
             self._labels_only(row, labels)
@@ -390,6 +393,7 @@ class Extractor:
         columns = [(c, m) for c, m in ((c, _APPEAL_COLUMNS.match(c.text)) for c in labels) if m is not None]
         if not groups and len(columns) < 4:
             return False
+        self.appeal_header_seen = True
         for cell, _ in columns:
             self.appeal_cols.add(cell.col)
         if len(self.appeal_cols) == _APPEAL_CELLS:
@@ -415,8 +419,14 @@ class Extractor:
             if self.pending.complete:
                 self.pending = None
             return
-        if self.section == APPEALS:
+        if self.section != APPEALS:
+            return
+        if values:
             self._appeal_values(row, values)
+        elif _is_empty_paragraph(row) and self.appeal_header_seen:
+            self._appeal_values(row, row.cells)  # a blank cell of table 四 flattened into a <p> soup
+        elif len(row.cells) >= len(s.APPEAL_COLUMNS):
+            self._appeal_values(row, [])  # table 四's data row of tabs only: every cell blank
 
     def _appeal_row(self, row: Row, labels: list[RowCell], values: list[RowCell]) -> None:
         """Table 四 printed vertically: a row per group (行政复议, 未经复议直接起诉, 复议后起诉)."""

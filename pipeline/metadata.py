@@ -36,7 +36,7 @@ class Metadata:
 
 def describe(document: Document) -> Metadata:
     """Read a report's metadata from its title, metadata block, text and signature."""
-    paragraphs = document.paragraphs
+    paragraphs = [p for p in document.paragraphs if p]
     title = report_title(document.title, paragraphs)
     year = report_year(title, paragraphs)
     org = report_org(title, paragraphs)

@@ -152,9 +152,9 @@ def _blocks(element: etree._Element) -> list[Block]:
     blocks: list[Block] = []
     line: list[str] = []
 
-    def flush() -> None:
+    def flush(keep_empty: bool = False) -> None:
         text = _clean("".join(line))
-        if text:
+        if text or keep_empty:
             blocks.append(Paragraph(text))
         line.clear()
 
@@ -176,7 +176,8 @@ def _blocks(element: etree._Element) -> list[Block]:
             if child.tail:
                 line.append(child.tail)
         if block:
-            flush()
+            # An empty <p> is kept: in a table flattened into paragraphs it is a blank cell.
+            flush(keep_empty=tag == "p")
 
     walk(element)
     flush()

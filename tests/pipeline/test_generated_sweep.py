@@ -3,7 +3,7 @@
 Each document is rendered by ``nianbao.samples`` from metrics that satisfy the template, with
 printing variations drawn at random, and must parse back to exactly those metrics.  Excluded are
 only the combinations that destroy information: a blank zero in a form that drops empty cells
-(one value per line, a Word ``<p>`` soup, space-separated text) and a blank zero under a header
+(one value per line, space-separated text) and a blank zero under a header
 whose cells broke over lines (their positions are lost with them).
 """
 
@@ -18,7 +18,7 @@ from pipeline import parse_bytes
 
 DOCUMENTS = 400
 ZEROS = ("0", "", "-", "—", "/", "无")
-DROPS_EMPTY_CELLS = {"txt_lines", "txt_spaces", "txt_label_line", "html_p_soup"}
+DROPS_EMPTY_CELLS = {"txt_lines", "txt_spaces", "txt_label_line"}
 
 
 def case(seed: int) -> tuple[str, str, int, dict, int]:
