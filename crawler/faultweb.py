@@ -50,8 +50,9 @@ REPORT_FAULTS = ("http_5xx", "reset", "timeout", "trickle", "truncated", "bad_gz
 PAGE_FAULTS = ("wrong_type", "lying_charset")
 EXTRA_REPORT_FAULTS = ("unsafe_redirect", "oversize", "docx_bomb", "pdf_pages", "hostile_names")
 FAULTS = ("none", "slow", *REPORT_FAULTS, *PAGE_FAULTS, "trap", *EXTRA_REPORT_FAULTS)
-BOMB_BYTES = 64 * 1024 * 1024
-OVERSIZE_BYTES = 8 * 1024 * 1024
+# Both beyond the crawler's default DOWNLOAD_MAXSIZE (64 MB), so they trip it in production settings too.
+BOMB_BYTES = 100 * 1024 * 1024
+OVERSIZE_BYTES = 65 * 1024 * 1024
 SLOW_SECONDS = 0.3
 # A hung or trickling answer gives up by itself after this long, even if the client never goes away.
 HANG_SECONDS = 60.0
@@ -106,12 +107,20 @@ def pdf_of_many_pages(pages: int = 301) -> bytes:
 
 @functools.cache
 def gzip_bomb() -> bytes:
+    """About 100 KB of gzip that inflates to :data:`BOMB_BYTES` of zeros."""
     return gzip.compress(b"\0" * BOMB_BYTES, compresslevel=9)
+
+
+@functools.cache
+def oversize_pdf() -> bytes:
+    """A "PDF" of :data:`OVERSIZE_BYTES`."""
+    return b"%PDF-1.4\n" + b"%" * OVERSIZE_BYTES
 
 
 def prepare(fault: str) -> None:
     """Make the payload of ``fault`` now: made during a request, it would eat into the client's timeout."""
-    payloads = {"gzip_bomb": gzip_bomb, "docx_bomb": docx_bomb, "pdf_pages": pdf_of_many_pages}
+    payloads = {"gzip_bomb": gzip_bomb, "oversize": oversize_pdf, "docx_bomb": docx_bomb,
+                "pdf_pages": pdf_of_many_pages}
     if fault in payloads:
         payloads[fault]()
 
@@ -265,7 +274,7 @@ class FaultWeb:
             content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             return Answer(body=docx_bomb(), headers={"Content-Type": content_type})
         if fault == "oversize" and target == "/ndbg/2018.pdf":
-            return Answer(body=b"%PDF-1.4\n" + b"%" * OVERSIZE_BYTES, headers={"Content-Type": "application/pdf"})
+            return Answer(body=oversize_pdf(), headers={"Content-Type": "application/pdf"})
         if fault == "pdf_pages" and target == "/ndbg/2020.pdf":
             return Answer(body=pdf_of_many_pages(), headers={"Content-Type": "application/pdf"})
         moved = target.removeprefix("/ndbg/moved-").removesuffix(".html")
