@@ -22,14 +22,15 @@ matter.  :func:`recompute_all` rebuilds everything.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
+import numpy as np
 import sqlite_utils
 
 from pipeline.schema import APPLICANT_COLUMNS, SCHEMA
 
 from .bodies import assign_bodies
-from .similarity import COPY_THRESHOLD, band_keys, report_sections, similarity
+from .similarity import BANDS, COPY_THRESHOLD, band_keys, report_sections, similarity
 
 PREVIOUS_YEAR, SAME_YEAR = "previous_year", "same_year"
 CARRY_COLUMNS = tuple(c.key for c in APPLICANT_COLUMNS)
@@ -43,6 +44,7 @@ CHECK_KEYS = (
 COLUMNS = ("report_id", "other_report_id", "relation", "kind", "key", "expected", "actual", "difference",
            "similarity", "detail")
 REPORT_COLUMNS = ("id", "body", "year", "template", "published", "url", "org", "region", "text")
+BANDS_INDEX = "CREATE INDEX text_bands_report_id ON text_bands(report_id)"
 
 
 # --- the checks, on plain report dicts ----------------------------------------------------------------
@@ -178,18 +180,27 @@ def insert_checks(db: sqlite_utils.Database, rows: list[dict]) -> None:
     )
 
 
-def insert_bands(db: sqlite_utils.Database, reports: list[dict]) -> dict[int, list[tuple[str, int]]]:
-    """Store the MinHash bands of each report's sections; return ``{band: [(section, report_id)…]}``."""
+def insert_bands(db: sqlite_utils.Database, reports: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """Store the MinHash bands of each report's sections; return ``(bands, report_ids)``, sorted by band."""
     items = [(report, section) for report in reports for section in report["sections"]]
     keys = band_keys([(report["year"], section, report["sections"][section]) for report, section in items])
-    buckets: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    rows = []
-    for (report, section), bands in zip(items, keys, strict=True):
-        for band in bands:
-            buckets[band].append((section, report["id"]))
-            rows.append((band, report["id"]))
-    db.conn.executemany("INSERT OR IGNORE INTO text_bands (band, report_id) VALUES (?, ?)", rows)
-    return buckets
+    bands = keys.ravel()
+    owners = np.repeat(np.array([report["id"] for report, _section in items], dtype=np.int64), BANDS)
+    # In key order, SQLite appends to the primary key's B-tree instead of splitting pages all over it.
+    order = np.lexsort((owners, bands))
+    bands, owners = bands[order], owners[order]
+    db.conn.executemany("INSERT OR IGNORE INTO text_bands (band, report_id) VALUES (?, ?)",
+                        zip(bands.tolist(), owners.tolist(), strict=True))
+    return bands, owners
+
+
+def shared_bands(bands: np.ndarray, owners: np.ndarray) -> Iterator[list[int]]:
+    """The report ids of each band (``bands`` sorted) that more than one section has."""
+    starts = np.flatnonzero(np.r_[True, bands[1:] != bands[:-1]])
+    ends = np.r_[starts[1:], len(bands)]
+    shared = ends - starts > 1
+    for start, end in zip(starts[shared], ends[shared], strict=True):
+        yield owners[start:end].tolist()
 
 
 def previous_year_rows(db: sqlite_utils.Database, reports: list[dict]) -> list[dict]:
@@ -205,8 +216,8 @@ def previous_year_rows(db: sqlite_utils.Database, reports: list[dict]) -> list[d
     return rows
 
 
-def same_year_rows(db: sqlite_utils.Database, report: dict, bands: dict[int, list[tuple[str, int]]]) -> list[dict]:
-    """``copied_text`` between ``report`` and the stored reports sharing a band with it, both directions."""
+def same_year_rows(db: sqlite_utils.Database, report: dict, bands: list[int]) -> list[dict]:
+    """``copied_text`` between ``report`` and the stored reports sharing one of its ``bands``, both directions."""
     candidates = [row[0] for row in db.execute(
         f"SELECT DISTINCT report_id FROM text_bands WHERE band IN ({', '.join('?' * len(bands))}) AND report_id != ?",
         [*bands, report["id"]])] if bands else []
@@ -252,8 +263,8 @@ def refresh_reports(db: sqlite_utils.Database, report_ids: list[int]) -> None:
                    f"({', '.join('?' * len(targets))})", list(targets))
     rows = previous_year_rows(db, [*changed, *targets.values()])
     for report in changed:
-        buckets = insert_bands(db, [report])
-        rows.extend(same_year_rows(db, report, buckets))
+        bands, _owners = insert_bands(db, [report])
+        rows.extend(same_year_rows(db, report, bands.tolist()))
     insert_checks(db, rows)
 
 
@@ -262,6 +273,8 @@ def recompute_all(db: sqlite_utils.Database) -> dict[str, int]:
     assign_bodies(db)
     db.execute("DELETE FROM report_checks")
     db.execute("DELETE FROM text_bands")
+    # One index build after the inserts is faster than keeping the index up to date row by row.
+    db.execute("DROP INDEX text_bands_report_id")
     reports = load_reports(db, "1")
     by_group: dict[tuple, list[dict]] = defaultdict(list)
     for report in reports:
@@ -273,14 +286,15 @@ def recompute_all(db: sqlite_utils.Database) -> dict[str, int]:
             rows.extend(year_checks(report, previous))
     by_id = {report["id"]: report for report in reports}
     pairs = set()
-    for members in insert_bands(db, reports).values():
-        for index, (_section, first) in enumerate(members):
-            for _other_section, second in members[index + 1:]:
+    for members in shared_bands(*insert_bands(db, reports)):
+        for index, first in enumerate(members):
+            for second in members[index + 1:]:
                 if by_id[first]["body"] != by_id[second]["body"]:
                     pairs.add((min(first, second), max(first, second)))
     for first, second in sorted(pairs):
         rows.extend(copy_checks(by_id[first], by_id[second], SAME_YEAR))
         rows.extend(copy_checks(by_id[second], by_id[first], SAME_YEAR))
+    db.execute(BANDS_INDEX)
     insert_checks(db, rows)
     counts: dict[str, int] = defaultdict(int)
     for row in rows:

@@ -17,6 +17,7 @@ import hashlib
 import re
 import zlib
 
+import numpy as np
 from datasketch import MinHash
 from rapidfuzz import fuzz
 
@@ -66,7 +67,8 @@ def similarity(a: str, b: str) -> float:
 
 def clauses(section: str, text: str) -> list[bytes]:
     """The clauses of a section, digits masked, as MinHash tokens (``section`` keeps 一 and 五 apart)."""
-    return [f"{section}{_DIGITS.sub('#', compact(clause))}".encode() for clause in _CLAUSE_END.split(text) if clause]
+    return [f"{section}{clause}".encode() for clause in _CLAUSE_END.split(_DIGITS.sub("#", text.replace(" ", "")))
+            if clause]
 
 
 def _crc32(token: bytes) -> int:
@@ -75,27 +77,23 @@ def _crc32(token: bytes) -> int:
 
 # Drawn once: datasketch draws them (seeded, so the same in every process) for each new MinHash otherwise.
 _PERMUTATIONS = MinHash(num_perm=BANDS * ROWS, hashfunc=_crc32, scheme="affine32").permutations
+# Odd multipliers that fold a band's ROWS hash values, its band number and its year and section into one
+# 64-bit key (arithmetic modulo 2**64); fixed bytes, so keys stored by one process match another's.
+_FOLD = np.frombuffer(hashlib.shake_256(b"nianbao text bands").digest(8 * (ROWS + 1 + BANDS)),
+                      dtype=np.uint64) | np.uint64(1)
 
 
-def band_keys(items: list[tuple[int, str, str]]) -> list[list[int]]:
-    """For each ``(year, section, text)``, its MinHash band keys: equal keys make two sections candidates.
-
-    The year is part of each key, so only sections of the same year meet.
+def band_keys(items: list[tuple[int, str, str]]) -> np.ndarray:
+    """For each ``(year, section, text)``, a row of ``BANDS`` MinHash band keys (int64): equal keys make two
+    sections candidates.  The year is part of each key, so only sections of the same year meet.
     """
+    if not items:
+        return np.empty((0, BANDS), dtype=np.int64)
     tokens = [clauses(section, text) or [section.encode()] for _year, section, text in items]
-    keys = []
-    for (year, section, _text), minhash in zip(
-        items, MinHash.bulk(tokens, num_perm=BANDS * ROWS, hashfunc=_crc32, permutations=_PERMUTATIONS,
-                                   scheme="affine32"), strict=True
-    ):
-        values = minhash.hashvalues
-        keys.append([
-            _key(f"{year}:{section}:{band}:", values[band * ROWS:(band + 1) * ROWS].tobytes())
-            for band in range(BANDS)
-        ])
-    return keys
-
-
-def _key(prefix: str, values: bytes) -> int:
-    """A signed 64-bit integer (SQLite's INTEGER) for a band."""
-    return int.from_bytes(hashlib.blake2b(prefix.encode() + values, digest_size=8).digest(), "big", signed=True)
+    minhashes = MinHash.bulk(tokens, num_perm=BANDS * ROWS, hashfunc=_crc32, permutations=_PERMUTATIONS,
+                             scheme="affine32")
+    values = np.stack([m.hashvalues for m in minhashes]).astype(np.uint64).reshape(len(items), BANDS, ROWS)
+    salts = np.array([zlib.crc32(f"{year}:{section}".encode()) for year, section, _text in items], dtype=np.uint64)
+    keys = (values * _FOLD[:ROWS]).sum(axis=2, dtype=np.uint64)
+    keys += salts[:, None] * _FOLD[ROWS] + _FOLD[ROWS + 1:]
+    return keys.view(np.int64)
