@@ -15,7 +15,8 @@ connection closes), ``bad_gzip`` (``Content-Encoding: gzip`` over bytes that are
 (``?page=N+1&sid=<new id>``).  Extra hostile reports listed beside the good ones:
 ``unsafe_redirect`` (redirects to each of :data:`UNSAFE_TARGETS`: private, link-local, another
 loopback origin, another host, ``file:``, ``data:``), ``oversize`` (a PDF of :data:`OVERSIZE_BYTES`),
-``docx_bomb``, ``pdf_pages`` (over the page limit), ``hostile_names`` (a path-traversal URL, a
+``docx_bomb``, ``parse_limits`` (a PDF over the page limit, an HTML page of :data:`SLOW_ROWS` table rows
+that takes seconds to parse), ``hostile_names`` (a path-traversal URL, a
 ``Content-Disposition`` file name and a script).  ``slow`` is no fault: reports answer after
 :data:`SLOW_SECONDS`, so that a crawl lasts long enough to be killed in the middle.
 
@@ -48,12 +49,14 @@ FIRST_ADDRESS = IPv4Address("127.0.2.1")
 REPORT_FAULTS = ("http_5xx", "reset", "timeout", "trickle", "truncated", "bad_gzip", "gzip_bomb", "redirect_loop",
                  "error_page")
 PAGE_FAULTS = ("wrong_type", "lying_charset")
-EXTRA_REPORT_FAULTS = ("unsafe_redirect", "oversize", "docx_bomb", "pdf_pages", "hostile_names")
+EXTRA_REPORT_FAULTS = ("unsafe_redirect", "oversize", "docx_bomb", "parse_limits", "hostile_names")
 FAULTS = ("none", "slow", *REPORT_FAULTS, *PAGE_FAULTS, "trap", *EXTRA_REPORT_FAULTS)
 # Both beyond the crawler's default DOWNLOAD_MAXSIZE (64 MB), so they trip it in production settings too.
 BOMB_BYTES = 100 * 1024 * 1024
 OVERSIZE_BYTES = 65 * 1024 * 1024
 SLOW_SECONDS = 0.3
+# Under the normalizer's row and cell limits (20,000 rows, 100,000 cells), yet seconds of label matching.
+SLOW_ROWS = 19_000
 # A hung or trickling answer gives up by itself after this long, even if the client never goes away.
 HANG_SECONDS = 60.0
 UNSAFE_TARGETS = ("http://10.1.2.3/ndbg/report.html", "http://169.254.169.254/latest/meta-data/",
@@ -106,6 +109,14 @@ def pdf_of_many_pages(pages: int = 301) -> bytes:
 
 
 @functools.cache
+def slow_page() -> bytes:
+    """An HTML "report" of :data:`SLOW_ROWS` table rows of label-like cells: seconds of parsing, about 5 MB."""
+    cells = "".join(f"<td>第{{row}}项申请办理结果（{column}）其他处理情况说明</td>" for column in range(4))
+    rows = "".join(f"<tr>{cells.format(row=row)}</tr>" for row in range(SLOW_ROWS))
+    return page("2017年政府信息公开工作年度报告", f"<table>{rows}</table>").encode("utf-8")
+
+
+@functools.cache
 def gzip_bomb() -> bytes:
     """About 100 KB of gzip that inflates to :data:`BOMB_BYTES` of zeros."""
     return gzip.compress(b"\0" * BOMB_BYTES, compresslevel=9)
@@ -119,10 +130,10 @@ def oversize_pdf() -> bytes:
 
 def prepare(fault: str) -> None:
     """Make the payload of ``fault`` now: made during a request, it would eat into the client's timeout."""
-    payloads = {"gzip_bomb": gzip_bomb, "oversize": oversize_pdf, "docx_bomb": docx_bomb,
-                "pdf_pages": pdf_of_many_pages}
-    if fault in payloads:
-        payloads[fault]()
+    payloads = {"gzip_bomb": [gzip_bomb], "oversize": [oversize_pdf], "docx_bomb": [docx_bomb],
+                "parse_limits": [pdf_of_many_pages, slow_page]}
+    for make in payloads.get(fault, []):
+        make()
 
 
 @dataclass
@@ -233,8 +244,9 @@ class FaultWeb:
             items.append(link("/ndbg/2018.pdf", f"{name}2018年政府信息公开工作年度报告"))
         elif fault == "docx_bomb":
             items.append(link("/ndbg/2021.docx", f"{name}2021年政府信息公开工作年度报告"))
-        elif fault == "pdf_pages":
-            items.append(link("/ndbg/2020.pdf", f"{name}2020年政府信息公开工作年度报告"))
+        elif fault == "parse_limits":
+            items += [link("/ndbg/2020.pdf", f"{name}2020年政府信息公开工作年度报告"),
+                      link("/ndbg/2017.html", f"{name}2017年政府信息公开工作年度报告")]
         elif fault == "hostile_names":
             items.append(link(HOSTILE_PATH, f"{name}2019年政府信息公开工作年度报告"))
         elif fault == "unsafe_redirect":
@@ -275,8 +287,10 @@ class FaultWeb:
             return Answer(body=docx_bomb(), headers={"Content-Type": content_type})
         if fault == "oversize" and target == "/ndbg/2018.pdf":
             return Answer(body=oversize_pdf(), headers={"Content-Type": "application/pdf"})
-        if fault == "pdf_pages" and target == "/ndbg/2020.pdf":
+        if fault == "parse_limits" and target == "/ndbg/2020.pdf":
             return Answer(body=pdf_of_many_pages(), headers={"Content-Type": "application/pdf"})
+        if fault == "parse_limits" and target == "/ndbg/2017.html":
+            return Answer(body=slow_page(), headers={"Content-Type": "text/html; charset=utf-8"})
         moved = target.removeprefix("/ndbg/moved-").removesuffix(".html")
         if fault == "unsafe_redirect" and moved.isdigit() and int(moved) < len(UNSAFE_TARGETS):
             return Answer(302, headers={"Location": UNSAFE_TARGETS[int(moved)]})

@@ -2,8 +2,9 @@
 
 Parsing a report takes from milliseconds (HTML) to seconds (PDF), so it never runs on the reactor:
 with ``NIANBAO_PARSE_PROCESSES`` > 0 reports are parsed in that many worker processes (the crawl keeps
-a core to itself), otherwise on the archive thread.  All archive writes run on one worker thread,
-so SQLite sees a single writer while the crawl keeps downloading.
+a core to itself), each parse given up after ``NIANBAO_PARSE_SECONDS``, otherwise on the archive
+thread.  All archive writes run on one worker thread, so SQLite sees a single writer while the crawl
+keeps downloading.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -37,9 +39,10 @@ DOCUMENT_COUNTS = ("docs_added", "docs_modified", "docs_restored", "docs_unchang
 class ArchivePipeline:
     """Record fetched, unchanged, missing and unlisted reports; open and close the crawl run."""
 
-    def __init__(self, crawler: Crawler, db_path: str, parse_processes: int = 0) -> None:
+    def __init__(self, crawler: Crawler, db_path: str, parse_processes: int = 0, parse_seconds: float = 0) -> None:
         self.crawler = crawler
         self.db_path = db_path
+        self.parse_seconds = parse_seconds
         # Spawned, not forked: a fork would copy the running reactor and its threads.
         self.parsers = (ProcessPoolExecutor(parse_processes, mp_context=multiprocessing.get_context("spawn"),
                                             initializer=exit_with_parent, initargs=(os.getpid(),))
@@ -55,7 +58,8 @@ class ArchivePipeline:
         db_path = crawler.settings.get("NIANBAO_DB")
         if not db_path:
             raise NotConfigured("NIANBAO_DB is not set")
-        pipeline = cls(crawler, db_path, crawler.settings.getint("NIANBAO_PARSE_PROCESSES"))
+        pipeline = cls(crawler, db_path, crawler.settings.getint("NIANBAO_PARSE_PROCESSES"),
+                       crawler.settings.getfloat("NIANBAO_PARSE_SECONDS"))
         crawler.signals.connect(pipeline.finish_run, signal=signals.spider_closed)
         return pipeline
 
@@ -91,7 +95,7 @@ class ArchivePipeline:
                   "headers": item.headers, "run_id": self.run_id}
         if self.parsers is None:
             return await self.in_thread(self.archive.record_fetch, **fields)
-        parsing = self.parsers.submit(parse_report, item.body, item.url)
+        parsing = self.parsers.submit(parse_in_time, item.body, item.url, self.parse_seconds)
         report, error = await maybe_deferred_to_future(threads.deferToThread(parsing.result))
         return await self.in_thread(self.archive.record_report, report=report, error=error, **fields)
 
@@ -132,6 +136,35 @@ class ArchivePipeline:
         self.archive.close()
         for site_id, failures in self.site_failures.items():
             logger.warning("site %s incomplete: %d failure(s), first: %s", site_id, len(failures), failures[0])
+
+
+class ParseTimeout(BaseException):
+    """Raised in a parser process when a parse runs out of time; a BaseException, so that the
+    normalizer's and ``parse_report``'s ``except Exception`` cannot mistake it for a parser bug."""
+
+
+def parse_in_time(body: bytes, url: str, seconds: float) -> tuple[dict | None, str | None]:
+    """``parse_report`` in a parser process, given up after ``seconds`` (0: no limit).
+
+    The format readers' own limits (PDF read time, DOC conversion time) cover their slow parts; this
+    covers any document, e.g. an HTML page of a hundred thousand table rows.  SIGALRM works because
+    a process pool runs its tasks on the worker's main thread.
+    """
+    if seconds <= 0:
+        return parse_report(body, url)
+
+    def give_up(signum: int, frame: Any) -> None:
+        raise ParseTimeout
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return parse_report(body, url)
+    except ParseTimeout:
+        return None, f"parsing took longer than {seconds:g} s (NIANBAO_PARSE_SECONDS)"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def exit_with_parent(parent_pid: int) -> None:

@@ -53,6 +53,9 @@ EXTENSIONS = {"crawler.extensions.CrawlProgress": 500}
 NIANBAO_DB = "nianbao.db"
 # Worker processes that parse reports (PDFs take seconds) beside the crawl; 0 parses on the archive thread.
 NIANBAO_PARSE_PROCESSES = 1
+# Seconds a parser process may spend on one document before it is archived as unreadable; above the
+# readers' own limits (60 s PDF read, 120 s DOC conversion), which give the more precise reason.
+NIANBAO_PARSE_SECONDS = 180.0
 # Seconds between progress lines; 0 turns them off.
 NIANBAO_PROGRESS_INTERVAL = 10.0
 # Safety: loopback servers (127.0.0.0/8, localhost) are refused like private networks unless this is

@@ -25,7 +25,7 @@ EXPECTED_FAILURE = {
     "gzip_bomb": "decompresses beyond DOWNLOAD_MAXSIZE", "redirect_loop": "max redirections",
     "error_page": "soft error", "wrong_type": None, "lying_charset": None, "trap": "pagination trap",
     "unsafe_redirect": "refused: a private address (10.1.2.3)", "oversize": "larger than download max size",
-    "docx_bomb": None, "pdf_pages": None, "hostile_names": None,
+    "docx_bomb": None, "parse_limits": None, "hostile_names": None,
 }
 
 
@@ -92,7 +92,8 @@ def test_limits_make_an_error_of_that_document_only(three_runs: dict) -> None:
     web, faulty = three_runs["web"], three_runs["states"][1]
     errors = faulty["parse_errors"]
     assert "ZIP bomb" in errors[web.urls["docx_bomb"] + "ndbg/2021.docx"]
-    assert "over the 300-page limit" in errors[web.urls["pdf_pages"] + "ndbg/2020.pdf"]
+    assert "over the 300-page limit" in errors[web.urls["parse_limits"] + "ndbg/2020.pdf"]
+    assert "parsing took longer than 1 s" in errors[web.urls["parse_limits"] + "ndbg/2017.html"]
     assert web.urls["oversize"] + "ndbg/2018.pdf" not in faulty["reports"]
     assert not [url for url in faulty["reports"] if "/moved-" in url]  # no unsafe redirect was followed
 
