@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
@@ -69,7 +70,7 @@ class ReportsSpider(scrapy.Spider):
         self.states = {s.id: SiteState(s) for s in load_registry(sites, only)}
 
     @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportsSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReportsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_requests = crawler.settings.getint("NIANBAO_MAX_REQUESTS_PER_SITE")
         spider.max_listing_depth = crawler.settings.getint("NIANBAO_MAX_LISTING_DEPTH")
@@ -114,8 +115,9 @@ class ReportsSpider(scrapy.Spider):
 
     def claim(self, state: SiteState, request: Request) -> Request | None:
         """``request`` (without session ids) if on the site and new for this run (then pending), else None."""
-        if without_session_ids(request.url) != request.url:
-            request = request.replace(url=without_session_ids(request.url))
+        url = without_session_ids(request.url)
+        if url != request.url:
+            request = request.replace(url=url)
         key = (request.method, request.url, request.body)
         if key in state.requested or not state.site.allows(request.url):
             return None
