@@ -236,10 +236,11 @@ class Schema:
 
     def __post_init__(self) -> None:
         self.by_key = {m.key: m for m in self.metrics}
+        self._keys = {t: tuple(m.key for m in self.metrics if t is None or t in m.templates) for t in (None, *BOTH)}
 
     def keys(self, template: str | None = None) -> list[str]:
         """Metric keys, all of them or only those of one template."""
-        return [m.key for m in self.metrics if template is None or template in m.templates]
+        return list(self._keys[template])
 
 
 def _active_metrics() -> list[Metric]:
