@@ -26,7 +26,7 @@ from pipeline import PARSER_VERSION, ParseError, parse_bytes
 
 from .blobs import get_blob, put_blob, sha256
 from .changes import ADDED, MODIFIED, REMOVED, RESTORED, diff_metrics, modification_summary, record_change
-from .crosschecks import refresh_document
+from .crosschecks import refresh_document, relink_sites
 from .db import ArchiveError, describe, open_archive, transaction, utcnow
 from .reports import Labels, clean_metrics, insert_report, normalized_text, report_metrics, signature
 from .schema_metrics import load_schema_metrics, schema_metrics_current
@@ -155,6 +155,7 @@ class Archive:
                 "start_urls = excluded.start_urls, extra = excluded.extra, updated_at = excluded.updated_at",
                 rows,
             )
+            relink_sites(db, [row[0] for row in rows])
 
     def add_site(self, site_id: str) -> None:
         """Make sure a site with this id exists (a bare row, if it is new)."""

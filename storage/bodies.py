@@ -66,8 +66,8 @@ def site_aliases(db: sqlite_utils.Database, site_ids: set[str] | None = None) ->
 REPORT_COLUMNS = ("id", "site_id", "region_code", "region", "org", "title", "body")
 
 
-def assign_bodies(db: sqlite_utils.Database, where: str = "1", params: list | None = None) -> int:
-    """Set ``reports.body`` for the reports matching ``where``; return how many changed."""
+def assign_bodies(db: sqlite_utils.Database, where: str = "1", params: list | None = None) -> list[int]:
+    """Set ``reports.body`` for the reports matching ``where``; return the ids of those whose body changed."""
     rows = db.execute(f"SELECT {', '.join(REPORT_COLUMNS)} FROM reports WHERE {where}", params or []).fetchall()
     reports = [dict(zip(REPORT_COLUMNS, row, strict=True)) for row in rows]
     aliases = site_aliases(db, {r["site_id"] for r in reports if r["site_id"]})
@@ -77,4 +77,4 @@ def assign_bodies(db: sqlite_utils.Database, where: str = "1", params: list | No
         if body != report["body"]:
             updates.append((body, report["id"]))
     db.conn.executemany("UPDATE reports SET body = ? WHERE id = ?", updates)
-    return len(updates)
+    return [report_id for _body, report_id in updates]

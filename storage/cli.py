@@ -134,7 +134,7 @@ def reparse(db_path: Path, everything: bool) -> None:
 @click.command()
 @db_option
 @click.option("--all", "everything", is_flag=True,
-              help="Recompute every cross-report check first (after changing a site's bodies in the registry).")
+              help="Recompute every cross-report check from scratch first.")
 def checks(db_path: Path, everything: bool) -> None:
     """Count the cross-report checks that fail, by kind (see the report_checks table).
 

@@ -240,6 +240,20 @@ def refresh_document(db: sqlite_utils.Database, document_id: int) -> None:
     refresh_reports(db, ids)
 
 
+def relink_sites(db: sqlite_utils.Database, site_ids: list[str]) -> None:
+    """Assign the bodies of these sites' reports again (their registry ``bodies`` may have changed) and
+    recompute the checks of every site whose reports moved to another body."""
+    if not site_ids:
+        return
+    moved = assign_bodies(db, f"site_id IN ({', '.join('?' * len(site_ids))})", site_ids)
+    if not moved:
+        return
+    sites = [row[0] for row in db.execute(
+        f"SELECT DISTINCT site_id FROM reports WHERE id IN ({', '.join('?' * len(moved))})", moved)]
+    refresh_reports(db, [row[0] for row in db.execute(
+        f"SELECT id FROM reports WHERE site_id IN ({', '.join('?' * len(sites))})", sites)])
+
+
 def refresh_reports(db: sqlite_utils.Database, report_ids: list[int]) -> None:
     """Recompute the checks of ``report_ids`` (current or not), of their bodies' next year, and of every
     report whose checks pointed to one of them."""

@@ -42,16 +42,21 @@ def test_a_renamed_body_is_linked_through_the_registry(tmp_path: Path):
     ]
 
 
-def test_without_the_registry_the_old_name_is_another_body_until_checks_all(tmp_path: Path):
+def test_without_the_registry_the_old_name_is_another_body_until_the_registry_says(tmp_path: Path):
     path = tmp_path / "a.db"
     with reform_archive(path, None) as archive:
+        assert stored_checks(archive.db) == []
+        archive.upsert_sites([{"id": "songling", "name": "松陵区", "bodies": {OLD: NEW}}])
+        linked = stored_checks(archive.db)
+        assert [(row[0], row[2], row[4]) for row in linked] == [(NEW, OLD, "carry_over_mismatch")] * 2
+        archive.upsert_sites([{"id": "songling", "name": "松陵区"}])
         assert stored_checks(archive.db) == []
         archive.upsert_sites([{"id": "songling", "name": "松陵区", "bodies": {OLD: NEW}}])
     result = CliRunner().invoke(cli, ["checks", "--db", str(path), "--all"])
     assert result.exit_code == 0, result.output
     assert "carry_over_mismatch" in result.output and "2 checks in 1 reports" in result.output
     with Archive(path) as archive:
-        assert len(stored_checks(archive.db)) == 2
+        assert stored_checks(archive.db) == linked
 
 
 def test_names_are_compared_without_spaces_punctuation_or_width():
