@@ -9,7 +9,8 @@ the checks read.  Each body's numbers chain from year to year, except planted br
 carry over one request too many, 2% re-base 现行有效件数); 2% of reports repeat their body's previous
 sections and 1% share section 一 with another body of the same year.  The benchmark then times
 ``recompute_all`` (bodies, every check, MinHash bands) and ``refresh_reports`` for single reports, the
-work done per new current version during a crawl, and checks that the planted breaks were all found.
+work done per new current version during a crawl, counts the checks found against those planted, and
+times the canned queries of the checks and indicators (one run each, all rows fetched).
 """
 
 from __future__ import annotations
@@ -25,8 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from storage.archive import Archive
 from storage.crosschecks import CARRY_COLUMNS, IN_FORCE_ROWS, PROJECT_ROWS, recompute_all, refresh_reports
+from storage.metadata import QUERIES
 
 YEARS = range(2019, 2025)
+QUERY_CASES = [("cross_report_checks", {"kind": ""}), ("cross_report_checks", {"kind": "carry_over_mismatch"}),
+               ("region_time_series", {"region": "区12"}), ("regions_compared", {"year": "2022"})]
 # A few thousand common characters, so that unrelated texts share clauses no more than real ones do.
 CHARACTERS = [chr(code) for code in range(0x4E00, 0x4E00 + 3000)]
 
@@ -138,6 +142,10 @@ def main() -> None:
                 refresh_reports(db, [report_id])
         per_report = (time.perf_counter() - start) / len(ids)
         print(f"refresh_reports: {per_report * 1000:.1f} ms per report (mean of {len(ids)}, one transaction each)")
+        for name, params in QUERY_CASES:
+            start = time.perf_counter()
+            rows = len(archive.db.execute(QUERIES[name]["sql"], params).fetchall())
+            print(f"query {name}({params}): {(time.perf_counter() - start) * 1000:,.0f} ms, {rows:,} rows")
         archive.close()
 
 
