@@ -38,8 +38,8 @@ def shift_carry_over(metrics: dict, count: int) -> None:
     rebalance(metrics)
 
 
-def ingest(path: Path, pages: dict[int, bytes], order: list[int]) -> list[tuple]:
-    """Archive the pages in ``order``; return the stored checks."""
+def ingest(path: Path, pages: dict, order: list) -> list[tuple]:
+    """Archive the pages (by name) in ``order``; return the stored checks."""
     with Archive(path) as archive:
         archive.add_site("fenglin")
         for year in order:
@@ -70,10 +70,18 @@ def test_each_break_is_found_once_with_its_size(tmp_path: Path):
     assert {row[9] for row in checks} == {"previous_year"}
 
 
-@pytest.mark.parametrize("order", [[2023, 2022, 2021, 2020, 2019], [2019, 2023, 2021, 2020, 2022]])
-def test_arrival_order_does_not_change_the_result(tmp_path: Path, order: list[int]):
-    pages = body_pages(broken_series())
-    in_order = ingest(tmp_path / "in-order.db", pages, list(YEARS))
+@pytest.mark.parametrize("order", [["other", 2023, 2022, 2021, 2020, 2019], [2019, 2023, "other", 2021, 2020, 2022]])
+def test_arrival_order_does_not_change_the_result(tmp_path: Path, order: list):
+    metrics = broken_series()
+    pages = body_pages(metrics)
+    # 2023 repeats 2022's section 五; another body's 2021 report repeats this body's 2021 section 一.
+    pages[2023] = page(ORG, REGION, 2023, metrics[2023], own_words("一2023"), own_words("五2022"))
+    pages["other"] = page("枫林县民政局", REGION, 2021, series(8, range(2021, 2022))[2021], own_words("一2021"),
+                          own_words("other"))
+    in_order = ingest(tmp_path / "in-order.db", pages, [*YEARS, "other"])
+    assert {(row[4], row[9]) for row in in_order} == {
+        ("carry_over_mismatch", "previous_year"), ("in_force_chain", "previous_year"),
+        ("project_count_chain", "previous_year"), ("copied_text", "previous_year"), ("copied_text", "same_year")}
     assert ingest(tmp_path / "shuffled.db", pages, order) == in_order
     with Archive(tmp_path / "shuffled.db") as archive:
         assert stored_checks(archive.db, recompute=True) == in_order
