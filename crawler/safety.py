@@ -2,7 +2,9 @@
 
 Only http(s) URLs are fetched, and never from an address inside the machine's own networks
 (loopback, private, link-local, multicast, reserved): a compromised district page or redirect must
-not turn the nightly crawl into a probe of the host it runs on or of its intranet.  Loopback is
+not turn the nightly crawl into a probe of the host it runs on or of its intranet.  Addresses are
+checked in the URL (:func:`url_refusal`, by ``UrlSafetyMiddleware``) and again when a host name is
+resolved (:class:`SafeResolver`), before any connection is made.  Loopback is
 allowed only when the ``NIANBAO_ALLOW_LOOPBACK`` setting says so (tests, the demo, benchmarks).
 Session ids in URLs are dropped, so that a page minting a new id per visit is still one page.
 """
@@ -10,15 +12,23 @@ Session ids in URLs are dropped, so that a page minting a new id per visit is st
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
+from scrapy.resolver import CachingThreadedResolver
+from twisted.internet.defer import Deferred
+from twisted.internet.error import DNSLookupError
 
 SCHEMES = frozenset({"http", "https"})
 LOCAL_HOST_NAMES = ("localhost", ".localhost", ".localdomain")
 SESSION_PARAMETERS = frozenset({"jsessionid", "phpsessid", "aspsessionid", "sid", "sessionid", "session_id",
                                 "cfid", "cftoken"})
+logger = logging.getLogger(__name__)
 _PATH_SESSION = re.compile(r";(jsessionid|phpsessid|sid)=[^/?#]*", re.IGNORECASE)
 
 
@@ -67,3 +77,31 @@ def without_session_ids(url: str) -> str:
     if path == parts.path and len(kept) == len(pairs):
         return url
     return parts._replace(path=path, query=urlencode(kept)).geturl()
+
+
+class SafeResolver(CachingThreadedResolver):
+    """Scrapy's DNS resolver, failing a lookup whose address :func:`address_refusal` refuses.
+
+    A registry host name pointed into the intranet, or re-pointed there between two lookups, is
+    never connected to; ``TWISTED_DNS_RESOLVER`` names this class.
+    """
+
+    allow_loopback = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, reactor: Any) -> SafeResolver:
+        resolver = super().from_crawler(crawler, reactor)
+        resolver.allow_loopback = crawler.settings.getbool("NIANBAO_ALLOW_LOOPBACK")
+        return resolver
+
+    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:
+        """The address of ``name``; a :class:`DNSLookupError` if it is one the crawler must not talk to."""
+        return super().getHostByName(name, timeout).addCallback(self.refuse_unsafe, name)
+
+    def refuse_unsafe(self, address: str, name: str) -> str:
+        """``address``, unless it is refused: then logged (Twisted reports only a failed lookup) and raised."""
+        refusal = address_refusal(address, self.allow_loopback)
+        if refusal:
+            logger.warning("refused: %s resolves to %s", name, refusal)
+            raise DNSLookupError(f"{name} resolves to {refusal}")
+        return address

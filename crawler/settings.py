@@ -30,6 +30,11 @@ RETRY_TIMES = 3
 RETRY_BACKOFF_BASE = 2.0
 RETRY_BACKOFF_MAX = 60.0
 
+# Only http(s): no handlers for file:, data:, ftp: or s3: URLs, whatever a page or redirect says.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+# Host names are checked for private and loopback addresses before connecting (crawler/safety.py).
+TWISTED_DNS_RESOLVER = "crawler.safety.SafeResolver"
+
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REDIRECT_MAX_TIMES = 5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import socket
 import subprocess
 import sys
@@ -133,3 +134,28 @@ def test_serve_listens_on_loopback_only_by_default(tmp_path: Path) -> None:
     help_text = subprocess.run([sys.executable, "-c", "from nianbao.cli import cli; cli()", "serve", "--help"],
                                capture_output=True, text=True, check=True).stdout
     assert "--host" in help_text and "127.0.0.1" in help_text
+
+
+def loopback_host_name() -> str:
+    """A name of this machine (not ``localhost``, which is refused by name) that resolves to loopback."""
+    name = socket.gethostname()
+    if name == "localhost" or not ip_address(socket.gethostbyname(name)).is_loopback:
+        pytest.skip(f"host name {name!r} does not resolve to a loopback address here")
+    return name
+
+
+def test_a_host_name_resolving_to_loopback_is_never_connected_to(tmp_path: Path) -> None:
+    name = loopback_host_name()
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        port = listener.getsockname()[1]
+        site = {"id": "rebound", "name": "重绑定区人民政府", "region_code": "920099",
+                "start_urls": [f"http://{name}:{port}/"]}
+        (tmp_path / "sites.yaml").write_text(json.dumps({"sites": [site]}, ensure_ascii=False), encoding="utf-8")
+        result = crawl(tmp_path / "sites.yaml", tmp_path / "a.db", tmp_path, NIANBAO_ALLOW_LOOPBACK="False")
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # refused at the lookup: no connection was ever made
+    assert f"refused: {name} resolves to a loopback address (127." in result.stderr
+    assert "DNS lookup failed" in " ".join(runs(tmp_path / "a.db")[-1]["stats"]["site_failures"]["rebound"])
