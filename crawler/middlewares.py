@@ -32,7 +32,8 @@ class UrlSafetyMiddleware:
     """Refuse non-http(s) URLs and servers on loopback (unless ``NIANBAO_ALLOW_LOOPBACK``) or private networks.
 
     Checked on every request, redirects included, and again on the address a response actually
-    came from, which catches a public-looking host name that resolves into the local network.
+    came from: behind :class:`crawler.safety.SafeResolver`, which refuses host names resolving into
+    the local network before connecting, this is the last word on where an answer came from.
     """
 
     def __init__(self, crawler: Crawler, allow_loopback: bool) -> None:

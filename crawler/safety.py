@@ -3,9 +3,9 @@
 Only http(s) URLs are fetched, and never from an address inside the machine's own networks
 (loopback, private, link-local, multicast, reserved): a compromised district page or redirect must
 not turn the nightly crawl into a probe of the host it runs on or of its intranet.  Addresses are
-checked in the URL (:func:`url_refusal`, by ``UrlSafetyMiddleware``) and again when a host name is
-resolved (:class:`SafeResolver`), before any connection is made.  Loopback is
-allowed only when the ``NIANBAO_ALLOW_LOOPBACK`` setting says so (tests, the demo, benchmarks).
+checked in the URL (:func:`url_refusal`, by ``UrlSafetyMiddleware``) and when a host name is
+resolved (:class:`SafeResolver`), before any connection is made.  Loopback is allowed only when the
+``NIANBAO_ALLOW_LOOPBACK`` setting says so (tests, the demo, benchmarks).
 Session ids in URLs are dropped, so that a page minting a new id per visit is still one page.
 """
 
@@ -50,7 +50,7 @@ def url_refusal(url: str, allow_loopback: bool = False) -> str | None:
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
-        return None  # a host name: its resolved address is checked on the response (address_refusal)
+        return None  # a host name: SafeResolver checks the address it resolves to
     return address_refusal(address, allow_loopback)
 
 
