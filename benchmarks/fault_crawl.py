@@ -23,9 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from crawler.faultweb import EXTRA_REPORT_FAULTS, PAGE_FAULTS, REPORT_FAULTS, FaultWeb
+from crawler.faultweb import MISBEHAVIOURS, FaultWeb
 
-FAULTS = (*REPORT_FAULTS, *PAGE_FAULTS, "trap", *EXTRA_REPORT_FAULTS)
 RELAXED = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "LOG_LEVEL": "ERROR",
            "NIANBAO_PROGRESS_INTERVAL": "0", "NIANBAO_ALLOW_LOOPBACK": "True"}
 
@@ -33,7 +32,7 @@ RELAXED = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "LOG_LEVEL": 
 def site_faults(sites: int) -> dict[str, str]:
     """{site id: fault}: every third site misbehaves, cycling through the faults."""
     faulty = list(range(0, sites, 3))
-    return {f"s{index:03d}": FAULTS[faulty.index(index) % len(FAULTS)] if index in faulty else "none"
+    return {f"s{index:03d}": MISBEHAVIOURS[faulty.index(index) % len(MISBEHAVIOURS)] if index in faulty else "none"
             for index in range(sites)}
 
 

@@ -50,7 +50,8 @@ REPORT_FAULTS = ("http_5xx", "reset", "timeout", "trickle", "truncated", "bad_gz
                  "error_page")
 PAGE_FAULTS = ("wrong_type", "lying_charset")
 EXTRA_REPORT_FAULTS = ("unsafe_redirect", "oversize", "docx_bomb", "parse_limits", "hostile_names")
-FAULTS = ("none", "slow", *REPORT_FAULTS, *PAGE_FAULTS, "trap", *EXTRA_REPORT_FAULTS)
+MISBEHAVIOURS = (*REPORT_FAULTS, *PAGE_FAULTS, "trap", *EXTRA_REPORT_FAULTS)
+FAULTS = ("none", "slow", *MISBEHAVIOURS)
 # Both beyond the crawler's default DOWNLOAD_MAXSIZE (64 MB), so they trip it in production settings too.
 BOMB_BYTES = 100 * 1024 * 1024
 OVERSIZE_BYTES = 65 * 1024 * 1024
@@ -159,13 +160,10 @@ class FaultWeb:
     """Sites with their faults; :meth:`start` serves them, :meth:`registry` writes a sites registry for them."""
 
     def __init__(self, faults: dict[str, str], years: tuple[int, ...] = (2022, 2023)) -> None:
-        unknown = sorted(set(faults.values()) - set(FAULTS))
-        if unknown:
-            raise ValueError(f"unknown fault {unknown[0]!r}; known: {', '.join(FAULTS)}")
-        self.faults = dict(faults)
+        self.faults: dict[str, str] = {}
+        for site, fault in faults.items():
+            self.set_fault(site, fault)
         self.years = years
-        for fault in self.faults.values():
-            prepare(fault)
         self.urls: dict[str, str] = {}
         self.requests: list[tuple[str, str]] = []
         self._servers: list[ThreadingHTTPServer] = []
@@ -193,7 +191,7 @@ class FaultWeb:
     def set_fault(self, site: str, fault: str) -> None:
         """Make ``site`` misbehave this way from its next request on (``none`` mends it)."""
         if fault not in FAULTS:
-            raise ValueError(f"unknown fault {fault!r}")
+            raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
         prepare(fault)
         self.faults[site] = fault
 

@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 from faults_testing import crawl, current_reports, parse_errors, runs, versions
 
-from crawler.faultweb import EXTRA_REPORT_FAULTS, PAGE_FAULTS, REPORT_FAULTS, FaultWeb
+from crawler.faultweb import MISBEHAVIOURS, FaultWeb
 
-FAULTS = (*REPORT_FAULTS, *PAGE_FAULTS, "trap", *EXTRA_REPORT_FAULTS)
 # What the run summary says about each site in run 2 (None: the crawler absorbs the fault, no failure).
 EXPECTED_FAILURE = {
     "http_5xx": "HTTP 503", "reset": "Connection", "timeout": "took longer than 2.0 seconds",
@@ -33,12 +32,12 @@ EXPECTED_FAILURE = {
 def three_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """The web, the archive, and per run: the summary text and the archive's state after it."""
     tmp = tmp_path_factory.mktemp("faults")
-    web = FaultWeb({"healthy": "none", **{fault: "none" for fault in FAULTS}}).start()
+    web = FaultWeb({"healthy": "none", **{fault: "none" for fault in MISBEHAVIOURS}}).start()
     registry, db = web.registry(tmp / "sites.yaml"), tmp / "archive.db"
     states = []
     try:
         for phase in ("healthy", "faulty", "mended"):
-            for fault in FAULTS:
+            for fault in MISBEHAVIOURS:
                 web.set_fault(fault, fault if phase == "faulty" else "none")
             result = crawl(registry, db, tmp)
             states.append({"stdout": result.stdout, "reports": current_reports(db), "versions": versions(db),
@@ -52,7 +51,7 @@ def good_reports(state: dict, web: FaultWeb, site: str) -> dict:
     return {url: state["reports"].get(url) for url in web.report_urls(site)}
 
 
-@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("fault", MISBEHAVIOURS)
 def test_fault_is_survived_reported_and_recovered(three_runs: dict, fault: str) -> None:
     web, (healthy, faulty, mended) = three_runs["web"], three_runs["states"]
     assert all(None not in good_reports(healthy, web, site).values() for site in web.faults)  # run 1 got all
