@@ -25,7 +25,7 @@ from pathlib import Path
 
 import docx
 
-from .samples import Metrics, grid, random_meta, random_metrics, render, report_blocks
+from .samples import Metrics, follow, grid, random_meta, random_metrics, render, report_blocks
 
 GOVERNMENT = "人民政府"
 
@@ -80,8 +80,13 @@ def report_meta(site: DemoSite, report: DemoReport) -> dict:
 
 
 def report_metrics(site: DemoSite, report: DemoReport, revised: bool) -> Metrics:
-    """The report's numbers; the corrected report's are moved in the revised web."""
+    """The report's numbers, following the same body's report of the year before; the corrected
+    report's are moved in the revised web."""
     metrics = random_metrics(template_of(report.year), site.seed * 10_000 + report.year * 2 + len(report.org_suffix))
+    previous = next((r for r in site.reports if r.org_suffix == report.org_suffix and r.year == report.year - 1),
+                    None)
+    if previous is not None:
+        metrics = follow(report_metrics(site, previous, revised=False), metrics)
     if revised and (site.id, report.year, report.org_suffix) == REVISED:
         for row in ("new_received", "granted", "total"):
             for column in ("natural_person", "all"):

@@ -140,6 +140,38 @@ _OUTCOME_WEIGHTS = {"granted": 6.0, "partially_granted": 1.5, "unavailable.not_h
                     "not_processed.duplicate": 0.6, "other.misc": 0.6, "other.total": 0.8}
 
 
+def follow(previous: Metrics, metrics: Metrics) -> Metrics:
+    """``metrics`` made to follow the same body's report of the year before, as real series do:
+    二、上年结转 equals last year's 四、结转下年度继续办理 (column by column, 一 absorbing the
+    difference so that the 勾稽关系 still holds), 现行有效件数 carries on from last year's, and
+    the 2019 template's 上一年项目数量 is last year's plus its 本年增/减."""
+    metrics = dict(metrics)
+    parts = [c.key for c in APPLICANT_COLUMNS if c.key != "all"]
+    for column in parts:
+        wanted = previous[f"applications.carried_forward.{column}"]
+        difference = wanted - metrics[f"applications.carried_over.{column}"]
+        metrics[f"applications.carried_over.{column}"] = wanted
+        received = f"applications.new_received.{column}"
+        if metrics[received] >= difference:
+            metrics[received] -= difference
+        else:  # too few new requests to absorb it: the extra ones were granted
+            for row in ("new_received", "granted", "total"):
+                metrics[f"applications.{row}.{column}"] += difference if row != "new_received" else 0
+    for row in ("new_received", "carried_over", "granted", "total"):
+        metrics[f"applications.{row}.all"] = sum(metrics[f"applications.{row}.{c}"] for c in parts)
+    for row in ("rules", "normative_docs"):
+        if f"active.{row}.in_force" in metrics and f"active.{row}.in_force" in previous:
+            issued, repealed = metrics[f"active.{row}.issued"], metrics[f"active.{row}.repealed"]
+            repealed = min(repealed, previous[f"active.{row}.in_force"] + issued)
+            metrics[f"active.{row}.repealed"] = repealed
+            metrics[f"active.{row}.in_force"] = previous[f"active.{row}.in_force"] + issued - repealed
+    for row in ("licensing", "other_services", "punishment", "enforcement", "fees"):
+        if f"active.{row}.prev_items" in metrics and f"active.{row}.delta" in previous:
+            metrics[f"active.{row}.prev_items"] = max(0, previous[f"active.{row}.prev_items"]
+                                                      + previous[f"active.{row}.delta"])
+    return metrics
+
+
 def outcome_rows(template: str) -> list[str]:
     """Row keys of 三、本年度办理结果 that count toward （七）总计 in ``template``."""
     keys = set(SCHEMA.keys(template))
@@ -470,15 +502,49 @@ def _appeals_sentence(metrics: Metrics, quirks: dict) -> str:
     return f"全年因政府信息公开被申请行政复议{reviews}件，被提起行政诉讼{lawsuits}件。"
 
 
+# Stock phrases districts reuse, several of each, so that two generated reports share some
+# sentences but are not copies of one another (the archive flags copied narrative sections).
+_OPENINGS = (
+    "{year}年，{org}认真贯彻落实《中华人民共和国政府信息公开条例》（以下简称《条例》），围绕中心工作不断深化政务公开，各项工作有序推进。",
+    "{year}年，{org}坚持以公开为常态、不公开为例外，持续提升政务公开质量，较好完成了年度各项任务。",
+    "{year}年，{org}按照上级关于政务公开工作的部署要求，持续完善公开制度，扩大公开范围，回应社会关切。",
+    "{year}年，在上级政务公开办公室的指导下，{org}聚焦重点领域信息公开，推动政务公开工作提质增效。",
+)
+_MANAGEMENT = (
+    "政府信息管理。严格落实信息发布前保密审查制度，全年未发生失泄密事件。",
+    "政府信息管理。建立信息发布“三审三校”机制，动态更新政府信息公开指南和目录。",
+    "政府信息管理。开展规范性文件清理，及时公布清理结果，确保公开内容准确规范。",
+    "政府信息管理。完善政府信息公开属性源头认定机制，公文拟制时同步明确公开方式。",
+)
+_PLATFORMS = (
+    "平台建设。优化政府门户网站信息公开专栏，推动政务新媒体与网站信息同步发布。",
+    "平台建设。升级政府网站集约化平台，完善站内搜索功能，提升信息查找便利性。",
+    "平台建设。规范政务新媒体账号管理，关停整合更新不及时的账号。",
+    "平台建设。在政务服务中心设立政府信息公开查阅点，方便群众现场查询。",
+)
+_SUPERVISION = (
+    "监督保障。将政务公开纳入年度绩效考核，组织业务培训{n}次。",
+    "监督保障。定期开展网站自查，对发现的问题建立台账限期整改，组织培训{n}次。",
+    "监督保障。聘请社会监督员开展评议，召开专题推进会{n}次。",
+    "监督保障。建立政务公开工作通报制度，全年印发工作通报{n}期。",
+)
+_PROBLEMS = (
+    "工作人员业务能力有待提高，公开内容的规范性还需加强。下一步将加大培训力度，强化审核把关。",
+    "政策解读形式较为单一，图解和视频解读偏少。下一步将丰富解读形式，提高解读的针对性。",
+    "基层政务公开标准化规范化水平仍有差距。下一步将加强业务指导，完善公开目录。",
+    "依申请公开答复的规范性有待加强。下一步将统一答复文书，加强法律审核。",
+    "部分栏目更新不够及时。下一步将落实专人维护，建立更新提醒机制。",
+)
+
+
 def _overview(meta: dict, metrics: Metrics, quirks: dict) -> list[str]:
     """Section 一's paragraphs, whose numbers agree with the tables unless ``narrative`` says not."""
-    rng = random.Random(f"narrative:{meta['seed']}")
+    rng = random.Random(f"narrative:{meta['seed']}:{meta['year']}:{meta['org']}")
     number = [renumber(f"（{n}）", quirks.get("numbering", "standard")) for n in "一二三四五"]
     received = quirks.get("narrative", {}).get("stated_received", metrics["applications.new_received.all"])
     docs = metrics.get("active.normative_docs.issued", metrics.get("active.normative_docs.made", 0))
     paragraphs = [
-        f"{meta['year']}年，{meta['org']}认真贯彻落实《中华人民共和国政府信息公开条例》（以下简称《条例》），"
-        "围绕中心工作不断深化政务公开，各项工作有序推进。",
+        rng.choice(_OPENINGS).format(year=meta["year"], org=meta["org"]),
         f"{number[0]}主动公开。全年主动公开政府信息{rng.randint(300, 5000)}条，"
         f"制发行政规范性文件{docs}件，发布政策解读材料{rng.randint(5, 60)}篇。",
         f"{number[1]}依申请公开。本年度新收政府信息公开申请{received}件，"
@@ -486,9 +552,9 @@ def _overview(meta: dict, metrics: Metrics, quirks: dict) -> list[str]:
         f"已办结{metrics['applications.total.all']}件，"
         f"结转下年度继续办理{metrics['applications.carried_forward.all']}件。"
         + _appeals_sentence(metrics, quirks),
-        f"{number[2]}政府信息管理。严格落实信息发布前保密审查制度，全年未发生失泄密事件。",
-        f"{number[3]}平台建设。优化政府门户网站信息公开专栏，推动政务新媒体与网站信息同步发布。",
-        f"{number[4]}监督保障。将政务公开纳入年度绩效考核，组织业务培训{rng.randint(1, 9)}次。",
+        number[2] + rng.choice(_MANAGEMENT),
+        number[3] + rng.choice(_PLATFORMS),
+        number[4] + rng.choice(_SUPERVISION).format(n=rng.randint(1, 9)),
     ]
     if quirks.get("cite"):
         paragraphs.insert(0, "本报告依据《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国"
@@ -519,7 +585,7 @@ def report_blocks(meta: dict, metrics: Metrics, template: str, quirks: dict) -> 
         blocks.append(("para", "详见下表。") if name in omitted else ("table", tables[name]))
     blocks += [
         ("heading", heads["problems"]),
-        ("para", "工作人员业务能力有待提高，公开内容的规范性还需加强。下一步将加大培训力度，强化审核把关。"),
+        ("para", random.Random(f"problems:{meta['seed']}:{meta['year']}:{meta['org']}").choice(_PROBLEMS)),
         ("heading", heads["other"]),
         ("para", "本年度未收取信息处理费。"),
         ("para", meta["org"]),

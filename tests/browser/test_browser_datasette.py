@@ -11,8 +11,9 @@ from selenium.webdriver.common.by import By
 from storage.metadata import QUERIES
 
 DATABASE = "nianbao-demo"
-# A sentence of one report's text (samples.py writes "{year}年，{org}认真贯彻落实…" into section 一).
-PHRASE = "2021年，石门县人民政府认真贯彻落实"
+# The opening words of one report's section 一, as the demo's generator writes them: a phrase
+# found in that report's text and in no other.
+PHRASE = "2021年，在上级政务公开"
 
 
 def open_page(browser, url: str) -> None:
