@@ -132,7 +132,11 @@ def article_body(root: etree._Element) -> etree._Element:
             size = len(_text(element))
             if size > best_len:
                 best, best_len = element, size
-    return best if best_len >= 200 else body
+    # Some CMSs keep the article's text and its tables in sibling containers: a container
+    # without the page's tables is not the whole report.
+    if best_len < 200 or (best.find(".//td") is None and body.find(".//td") is not None):
+        return body
+    return best
 
 
 def _drop(element: etree._Element) -> None:

@@ -66,3 +66,11 @@ def test_encodings_are_detected_from_content() -> None:
     bom = "\ufeff".encode() + text.encode("utf-8")
     for data in (no_meta, lying_meta, utf8_called_gbk, bom):
         assert "淮阳区人民政府" in decode(data)
+
+
+def test_tables_beside_the_article_container_are_kept() -> None:
+    page = PAGE.replace('<p>二、主动公开政府信息情况</p><table><tr><td>规章</td><td>1</td></tr></table></div>',
+                        '</div><div class="tables"><p>二、主动公开政府信息情况</p><table><tr><td>规章</td><td>1</td>'
+                        '</tr></table></div>')
+    text = read(page.encode()).text()
+    assert "规章\t1" in text and "当前位置" not in text
