@@ -97,12 +97,12 @@ def _filled_totals(assembly: Assembly) -> set[str]:
 def repair_gaps(assembly: Assembly) -> list[dict]:
     """Fill the gaps the equations determine uniquely; report the others as missing cells.
 
-    A text row has two readings: its empty fields as blank cells under the header (accepted
-    first when every equation it enters can be checked), or its printed values in order with
-    cells missing somewhere (placements the equations decide).  Gaps are solved one at a time
-    while that makes progress, then the remaining ones jointly (two rows each missing a cell of
-    the same column only determine each other together), and last by an aligned reading that
-    contradicts nothing.
+    A row of flattened text can be read with its empty fields as blank cells (its fields after
+    the label, or its fields under the header's columns: the gap's ``readings``, accepted first
+    when every equation they enter can be checked), or as its printed values in order with cells
+    missing somewhere (placements the equations decide).  Gaps are solved one at a time while
+    that makes progress, then the remaining ones jointly (two rows each missing a cell of the same
+    column only determine each other together), and last by a reading that contradicts nothing.
     """
     findings: list[dict] = []
     system = equations(assembly.template)
@@ -129,6 +129,7 @@ def repair_gaps(assembly: Assembly) -> list[dict]:
 
 
 def _repair(assembly: Assembly, gaps: list[Gap], system: tuple[Equation, ...], findings: list[dict]) -> bool:
+    """Fill ``gaps`` by placing their printed values, if exactly one assignment fits."""
     solved = _solve(gaps, assembly.metrics, system)
     if solved is None:
         return False
