@@ -89,10 +89,9 @@ def _active(result: Assembly, row: FoundRow) -> None:
     columns = row.columns or defaults
     keys = [f"active.{row.key}.{col}" for col, _, _ in columns]
     header_fits = all(k in s.SCHEMA.by_key for k in keys) and len(set(keys)) == len(keys)
-    # A header that names fewer or more columns than the row has values (a header cell broken
-    # over two lines, a column left unnamed) is worse than the template's own order.
-    if not header_fits or len(row.cells) < len(columns) < len(defaults) or (
-            len(columns) != len(row.cells) == len(defaults)):
+    # A header naming fewer columns than the template has, or other than the row's values, lost a
+    # cell (broken over two lines, left unnamed): the template's own order is the better guide.
+    if not header_fits or len(columns) < len(defaults) or len(columns) != len(row.cells) == len(defaults):
         columns = defaults
     keys = [f"active.{row.key}.{col}" for col, _, _ in columns]
     positions = [p for _, _, p in columns]
