@@ -45,3 +45,15 @@ def decode(data: bytes, declared: str | None = None) -> str:
     if best is not None and best.encoding:
         return data.decode(best.encoding, errors="replace")
     return data.decode("gb18030", errors="replace")
+
+
+def is_plain_utf8(data: bytes) -> bool:
+    """True when ``data`` is UTF-8 without a byte-order mark: :func:`decode` reads such bytes
+    as UTF-8 whatever they declare, so a caller wanting UTF-8 can keep them as they are."""
+    if data.startswith(tuple(bom for bom, _codec in _BOMS)):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

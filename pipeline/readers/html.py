@@ -13,7 +13,7 @@ import re
 from lxml import etree
 
 from ..document import Block, Cell, Document, Paragraph, Table
-from ..encoding import decode
+from ..encoding import decode, is_plain_utf8
 from ..errors import ParseError
 
 # A span larger than this is a typo or an attack, not a table layout.
@@ -25,7 +25,11 @@ _BLOCK_TAGS = frozenset({
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section", "article",
     "header", "footer", "blockquote", "pre", "address", "center", "form", "hr", "br", "tr", "caption", "title",
 })
+# Tags that end the line of text before them and start a new one.
+_BREAK_TAGS = _BLOCK_TAGS | {"td", "th", "table"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The same characters as bytes: in UTF-8 they never occur inside a multi-byte character.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "select", "button", "textarea")
 _CHROME = re.compile(
     r"^(nav|menu|header|head|footer|foot|bottom|breadcrumb|crumbs?|position|location|dqwz|wzdh|share|"
@@ -47,17 +51,19 @@ _META_RE = re.compile(
 
 def read(data: bytes) -> Document:
     """Parse an HTML page into a :class:`Document`."""
-    # Control characters are not allowed in lxml text and never mean anything in a report.
-    text = _CONTROL.sub("", decode(data))
+    page = _utf8_page(data)
     try:
-        root = etree.fromstring(text.encode("utf-8"), _PARSER)
+        root = etree.fromstring(page, _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
         raise ParseError(f"not a readable HTML document: {error}") from error
     if root is None:
         raise ParseError("not a readable HTML document: no elements")
-    cells = int(root.xpath("count(//td | //th)"))
-    if cells > MAX_CELLS:
-        raise ParseError(f"HTML document has {cells} table cells, over the {MAX_CELLS} a report could have")
+    # Every element needs a "<", so a page with few of them cannot have too many cells and
+    # needs no count over the tree.
+    if page.count(b"<") > MAX_CELLS:
+        cells = int(root.xpath("count(//td | //th)"))
+        if cells > MAX_CELLS:
+            raise ParseError(f"HTML document has {cells} table cells, over the {MAX_CELLS} a report could have")
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
     meta = page_metadata(root)
     title = page_title(root)
@@ -65,6 +71,15 @@ def read(data: bytes) -> Document:
     document = Document(kind="html", title=title, meta=meta, images=len(body.xpath(".//img")))
     document.blocks = list(_blocks(body))
     return document
+
+
+def _utf8_page(data: bytes) -> bytes:
+    """The page as UTF-8 bytes without control characters, which are not allowed in lxml text
+    and never mean anything in a report.  Most pages are UTF-8 already: their bytes are kept,
+    saving a decode to text and an encode back."""
+    if is_plain_utf8(data):
+        return data.translate(None, _CONTROL_BYTES)
+    return _CONTROL.sub("", decode(data)).encode("utf-8")
 
 
 # The plain etree parser: lxml.html's element classes cost a lookup on every node touched.
@@ -76,7 +91,8 @@ def _clean(text: str) -> str:
 
 
 def _text(element: etree._Element) -> str:
-    return "".join(element.itertext())
+    """All the text inside ``element`` (not its tail), serialized by lxml in one call."""
+    return etree.tostring(element, method="text", encoding=str, with_tail=False)
 
 
 def page_title(root: etree._Element) -> str | None:
@@ -102,12 +118,6 @@ def page_metadata(root: etree._Element) -> dict[str, str]:
         for label, value in _META_RE.findall(page):
             meta.setdefault(label, value)
     return meta
-    for name in ("PubDate", "pubdate", "publishdate", "firstpublishedtime"):
-        for value in root.xpath(f'//meta[@name="{name}"]/@content'):
-            meta.setdefault("发布日期", value.strip())
-    for label, value in _META_RE.findall(page):
-        meta.setdefault(label, value)
-    return meta
 
 
 def _classes(element: etree._Element) -> list[str]:
@@ -119,15 +129,15 @@ def article_body(root: etree._Element) -> etree._Element:
     body = root.find("body")
     if body is None:
         body = root
-    # Chrome is a container; Word marks every paragraph and span with a class, none of them chrome.
-    for element in body.xpath(".//nav | .//footer | .//aside | .//*[(@class or @id) and not(self::p or self::span"
-                              " or self::font or self::a or self::b or self::strong or self::tr or self::td)]"):
-        chrome = element.tag in ("nav", "footer", "aside") or any(_CHROME.match(c) for c in _classes(element) if c)
+    for element in _chrome_candidates(body):
+        chrome = element.tag in _CHROME_TAGS or any(_CHROME.match(c) for c in _classes(element) if c)
         # A "chrome" element that holds a data table is a mislabelled article, not chrome.
         if chrome and element.getparent() is not None and not element.xpath(".//table//td"):
             _drop(element)
     best, best_len = body, 0
-    for element in body.xpath(".//div[@class or @id] | .//td[@class or @id] | .//article | .//section"):
+    for element in body.iterdescendants(*_ARTICLE_TAGS):
+        if element.tag in ("div", "td") and element.get("class") is None and element.get("id") is None:
+            continue
         if any(_ARTICLE.match(c) for c in _classes(element) if c):
             size = len(_text(element))
             if size > best_len:
@@ -137,6 +147,23 @@ def article_body(root: etree._Element) -> etree._Element:
     if best_len < 200 or (best.find(".//td") is None and body.find(".//td") is not None):
         return body
     return best
+
+
+_CHROME_TAGS = ("nav", "footer", "aside")
+# Chrome is a container; Word marks every paragraph and span with a class, none of them chrome.
+_NEVER_CHROME = frozenset({"p", "span", "font", "a", "b", "strong", "tr", "td"})
+_ARTICLE_TAGS = ("div", "td", "article", "section")
+
+
+def _chrome_candidates(body: etree._Element) -> list[etree._Element]:
+    """The elements that may be chrome, in document order: nav, footer and aside, and containers
+    with a class or id.  A list, because dropping one must not cut the walk short; a Python walk,
+    because an XPath predicate costs more per node on these pages."""
+    return [
+        element for element in body.iterdescendants(etree.Element)
+        if element.tag in _CHROME_TAGS
+        or (element.tag not in _NEVER_CHROME and (element.get("class") is not None or element.get("id") is not None))
+    ]
 
 
 def _drop(element: etree._Element) -> None:
@@ -164,13 +191,13 @@ def _blocks(element: etree._Element) -> list[Block]:
 
     def walk(node: etree._Element) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag == "table" and not node.xpath(".//table"):
+        if tag == "table" and next(node.iterdescendants("table"), None) is None:
             flush()
             table = build_grid(node)
             if table.rows:
                 blocks.append(table)
             return
-        block = tag in _BLOCK_TAGS or tag in ("td", "th", "table")
+        block = tag in _BREAK_TAGS
         if block:
             flush()
         if node.text and tag:
@@ -202,12 +229,12 @@ def _cell_text(cell: etree._Element) -> str:
     # "（三）"+"不予公开" one label): join the pieces without inserting separators.
     if len(cell) == 0:
         return _clean(cell.text or "")
-    return _clean(etree.tostring(cell, method="text", encoding=str, with_tail=False))
+    return _clean(_text(cell))
 
 
 def build_grid(table: etree._Element) -> Table:
     """Rebuild a table's true grid from rowspan/colspan; each row lists the cells covering it."""
-    trs = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    trs = _table_rows(table)
     grid: list[list[Cell | None]] = [[] for _ in trs]
     for r, tr in enumerate(trs):
         slots = grid[r]
@@ -216,6 +243,15 @@ def build_grid(table: etree._Element) -> Table:
             while c < len(slots) and slots[c] is not None:
                 c += 1
             rowspan, colspan = td.get("rowspan"), td.get("colspan")
+            if rowspan is None and colspan is None:
+                # Most cells span nothing: the free slot found above is theirs alone.
+                cell = Cell(_cell_text(td), r, c)
+                if c < len(slots):
+                    slots[c] = cell
+                else:
+                    slots.append(cell)
+                c += 1
+                continue
             rowspan = 1 if rowspan is None else min(_span(rowspan), len(trs) - r)
             colspan = 1 if colspan is None else _span(colspan)
             cell = Cell(_cell_text(td), r, c, rowspan, colspan)
@@ -233,3 +269,14 @@ def build_grid(table: etree._Element) -> Table:
                 row.append(cell)
         rows.append(row)
     return Table(rows)
+
+
+def _table_rows(table: etree._Element) -> list[etree._Element]:
+    """The table's own ``<tr>``, directly or in its thead/tbody/tfoot, in document order."""
+    trs = []
+    for child in table.iterchildren("tr", "thead", "tbody", "tfoot"):
+        if child.tag == "tr":
+            trs.append(child)
+        else:
+            trs.extend(child.iterchildren("tr"))
+    return trs
