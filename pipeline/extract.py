@@ -117,12 +117,17 @@ def split_row(row: Row) -> tuple[list[RowCell], list[RowCell]]:
     are values meaning 0, blanks before them are merged corners.
     """
     cells = [c for c in row.cells if not c.empty_field]
-    first_number = next((i for i, c in enumerate(cells) if c.value.kind == NUMBER), len(cells))
-    text_before = [i for i in range(first_number) if cells[i].value.kind == TEXT]
-    if not text_before:
+    # One pass to the first number, remembering the last text cell before it.
+    last_label = -1
+    for i, cell in enumerate(cells):
+        kind = cell.value.kind
+        if kind == NUMBER:
+            break
+        if kind == TEXT:
+            last_label = i
+    if last_label < 0:
         start = next((i for i, c in enumerate(cells) if not (c.carried and c.value.kind == BLANK)), len(cells))
         return [], cells[start:]
-    last_label = text_before[-1]
     labels = [c for c in cells[: last_label + 1] if c.value.kind == TEXT]
     return labels, cells[last_label + 1 :]
 

@@ -109,4 +109,11 @@ _SEGMENT_START = re.compile(
 
 def label_segments(text: str) -> list[str]:
     """Split a cell that glues a parent and a child label (``三、本年度办理结果（一）予以公开``)."""
-    return [part for part in _SEGMENT_START.split(text.strip()) if part.strip()]
+    return list(_segments(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _segments(text: str) -> tuple[str, ...]:
+    # Reports repeat the same few hundred labels, and the split tries its pattern at every
+    # character: splitting each label once is enough.
+    return tuple(part for part in _SEGMENT_START.split(text.strip()) if part.strip())

@@ -18,7 +18,7 @@ from .values import Value, parse_value
 _WIDE_GAP = re.compile(r"\s{2,}")
 
 
-@dataclass
+@dataclass(slots=True)
 class RowCell:
     """A cell of a row: ``col`` is its grid column or field index; ``carried`` marks a merged
     cell that started in a row above; ``empty_field`` an empty field of a text line, which may be
@@ -31,7 +31,7 @@ class RowCell:
     empty_field: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One row of cells and where it stood: ``table`` is the table's index (None for text lines),
     ``index`` the row within the table or the line within the document, ``indent`` the number of
