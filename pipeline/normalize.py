@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from itertools import islice
 from pathlib import Path
 
@@ -116,11 +117,17 @@ def _missing(sections: set[str], metrics: dict, template: str) -> list[dict]:
         if table not in sections:
             found.append(finding("missing_table", f"table {name} not found"))
             continue
-        absent = [k for k in s.SCHEMA.keys(template) if k.startswith(table + ".") and k not in metrics]
+        absent = [k for k in _table_keys(template, table) if k not in metrics]
         if absent:
             found.append(finding("missing_cell", f"{len(absent)} cells of table {name} not found: "
                                                  f"{', '.join(absent[:5])}{' …' if len(absent) > 5 else ''}"))
     return found
+
+
+@cache
+def _table_keys(template: str, table: str) -> tuple[str, ...]:
+    """The keys of one table of ``template``, in schema order (six pairs: computed once)."""
+    return tuple(k for k in s.SCHEMA.keys(template) if k.startswith(table + "."))
 
 
 def _sentences(document: Document) -> list[str]:

@@ -169,8 +169,8 @@ def _chrome_candidates(body: etree._Element) -> list[etree._Element]:
     because an XPath predicate costs more per node on these pages."""
     return [
         element for element in body.iterdescendants(etree.Element)
-        if element.tag in _CHROME_TAGS
-        or (element.tag not in _NEVER_CHROME and (element.get("class") is not None or element.get("id") is not None))
+        if (tag := element.tag) in _CHROME_TAGS
+        or (tag not in _NEVER_CHROME and (element.get("class") is not None or element.get("id") is not None))
     ]
 
 
