@@ -8,6 +8,7 @@ which alone may decide where the missing cells were.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import schema as s
 from .extract import ACTIVE, APPEALS, APPLICATIONS, Extraction, FoundRow
@@ -62,6 +63,9 @@ def assemble(extraction: Extraction, template: str) -> Assembly:
     """Metrics of every row found, for ``template``."""
     result = Assembly(template)
     seen: set[tuple[str, str]] = set()
+    applicant_order = tuple(extraction.applicant_order)
+    applicant_positions = [extraction.applicant_positions[c] for c in applicant_order] \
+        if extraction.applicant_positions else None
     for row in extraction.rows:
         if (row.table, row.key) in seen:
             continue
@@ -69,10 +73,8 @@ def assemble(extraction: Extraction, template: str) -> Assembly:
         if row.table == ACTIVE:
             _active(result, row)
         elif row.table == APPLICATIONS:
-            keys = [f"applications.{row.key}.{col}" for col in extraction.applicant_order]
-            positions = [extraction.applicant_positions[c] for c in extraction.applicant_order] \
-                if extraction.applicant_positions else None
-            _assign(result, row, keys, [s.SCHEMA.by_key[k].column_label for k in keys], positions)
+            keys, headers = _application_columns(row.key, applicant_order)
+            _assign(result, row, list(keys), list(headers), applicant_positions)
         elif row.table == APPEALS and row.key != "appeals":
             keys = [f"appeals.{row.key}.{c.key}" for c in s.APPEAL_COLUMNS]
             _assign(result, row, keys, [c.label for c in s.APPEAL_COLUMNS], None)
@@ -81,6 +83,20 @@ def assemble(extraction: Extraction, template: str) -> Assembly:
             _assign(result, row, keys, [s.SCHEMA.by_key[k].column_label for k in keys],
                     extraction.appeal_positions or None)
     return result
+
+
+@lru_cache(maxsize=1024)
+def _application_columns(row_key: str, order: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The keys and printed headers of a table 三 row with its applicant columns in ``order``;
+    every report asks for the same few dozen, so they are built once."""
+    keys = tuple(f"applications.{row_key}.{col}" for col in order)
+    return keys, tuple(s.SCHEMA.by_key[k].column_label for k in keys)
+
+
+@lru_cache(maxsize=1024)
+def _template_keys(keys: tuple[str, ...], template: str) -> frozenset[str]:
+    """Those of ``keys`` that ``template`` has."""
+    return frozenset(k for k in keys if k in s.SCHEMA.by_key and template in s.SCHEMA.by_key[k].templates)
 
 
 def _active(result: Assembly, row: FoundRow) -> None:
@@ -100,7 +116,7 @@ def _active(result: Assembly, row: FoundRow) -> None:
 
 def _assign(result: Assembly, row: FoundRow, keys: list[str], headers: list[str],
             positions: list[int] | None) -> None:
-    template_keys = {k for k in keys if k in s.SCHEMA.by_key and result.template in s.SCHEMA.by_key[k].templates}
+    template_keys = _template_keys(tuple(keys), result.template)
     if not template_keys:
         result.findings.append({
             "kind": "extra_row",
