@@ -49,11 +49,15 @@ def body_key(report: dict, aliases: dict[str, str] | None = None) -> str | None:
 
 def site_aliases(db: sqlite_utils.Database, site_ids: set[str] | None = None) -> dict[str, dict[str, str]]:
     """``{site_id: {normalized name: normalized body name}}`` from the ``bodies`` of each site's registry entry."""
-    rows = db.execute("SELECT id, extra FROM sites WHERE extra LIKE '%\"bodies\"%'").fetchall()
+    sql = "SELECT id, extra FROM sites WHERE extra LIKE '%\"bodies\"%'"
+    params = []
+    if site_ids is not None:
+        # By primary key: ingesting one report reads its site, not the whole registry.  A JSON array
+        # has no limit on its length, unlike bound variables.
+        sql += " AND id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(sorted(site_ids)))
     aliases: dict[str, dict[str, str]] = {}
-    for site_id, extra in rows:
-        if site_ids is not None and site_id not in site_ids:
-            continue
+    for site_id, extra in db.execute(sql, params).fetchall():
         try:
             bodies = json.loads(extra).get("bodies") or {}
         except (ValueError, AttributeError):

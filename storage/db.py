@@ -309,6 +309,10 @@ def open_archive(path: str | Path) -> sqlite_utils.Database:
         # synchronous=NORMAL is durable across process crashes in WAL mode; only an OS crash or power
         # loss can roll back the last transactions, never corrupt the file.
         db.execute("PRAGMA synchronous = NORMAL")
+        # Some SQLite builds (Debian's among them) default to secure_delete, which zeroes every freed
+        # cell: FTS5 segment merges and moved index entries on each ingest.  The archive keeps every
+        # version anyway, so there is nothing to scrub, and skipping it saves about a tenth of ingest CPU.
+        db.execute("PRAGMA secure_delete = OFF")
         # Checkpoints are what fsync in WAL mode; one per 40 MB of WAL instead of 4 MB keeps bulk
         # ingests off the disk's sync latency.  The cache holds the hot index pages of a large archive.
         db.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
