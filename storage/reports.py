@@ -111,9 +111,10 @@ class Labels:
 
     def lookup(self, db: sqlite_utils.Database, provenance: dict) -> dict[str, int]:
         """Ids of every label in ``provenance``, inserting the new ones."""
-        texts = {cell.get(part) for cell in provenance.values() for part in ("row_label", "column_label")}
-        texts.discard(None)
-        new = [text for text in texts if text not in self.ids]
+        # In the order the report prints them (a set's order changes with the hash seed), so that
+        # the same reports always get the same label ids.
+        texts = dict.fromkeys(cell.get(part) for cell in provenance.values() for part in ("row_label", "column_label"))
+        new = [text for text in texts if text is not None and text not in self.ids]
         if new:
             db.conn.executemany("INSERT OR IGNORE INTO labels (text) VALUES (?)", [(text,) for text in new])
             rows = db.execute(f"SELECT text, id FROM labels WHERE text IN ({', '.join('?' * len(new))})", new)
