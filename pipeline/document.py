@@ -34,11 +34,6 @@ class Table:
 
     rows: list[list[Cell]] = field(default_factory=list)
 
-    @classmethod
-    def from_texts(cls, rows: list[list[str]]) -> Table:
-        """A table of plain rows without merged cells (the shape PDF and text readers build)."""
-        return cls([[Cell(text, r, c) for c, text in enumerate(row)] for r, row in enumerate(rows)])
-
 
 @dataclass
 class Paragraph:
