@@ -8,7 +8,15 @@ The crawler and ``nianbao ingest`` both go through :class:`Archive`::
     archive.finish_run(run_id, "finished", {"pages_fetched": 12})
 
 Each ``record_*`` call is one transaction, so a crash leaves the archive as it was before the call
-or after it, never in between.
+or after it, never in between.  Bulk work (``nianbao ingest``, ``reparse``) shares transactions::
+
+    with archive.bulk():
+        for path in paths:
+            archive.record_fetch(site_id=None, url=path.as_uri(), body=path.read_bytes())
+
+Each call is then a savepoint of a transaction committed every few hundred calls: still all or
+nothing per call, and the per-transaction cost (the commit, the full-text index segment) is paid
+once per batch.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,10 +35,11 @@ from pipeline import PARSER_VERSION, ParseError, parse_bytes
 
 from .blobs import get_blob, put_blob, sha256
 from .changes import ADDED, MODIFIED, REMOVED, RESTORED, diff_metrics, modification_summary, record_change
-from .crosschecks import refresh_document, relink_sites
-from .db import ArchiveError, describe, open_archive, transaction, utcnow
+from .crosschecks import refresh_documents, relink_sites
+from .db import ArchiveError, describe, open_archive, savepoint, transaction, utcnow
 from .reports import Labels, clean_metrics, insert_report, normalized_text, report_metrics, signature
 from .schema_metrics import load_schema_metrics, schema_metrics_current
+from .search import index_new_reports
 from .softerror import SOFT_ERROR, is_soft_error
 from .views import ensure_views, views_current
 
@@ -41,6 +51,10 @@ IMMEDIATE_REMOVAL_REASONS = frozenset({"soft404"})
 # Other disappearances (404, 410, gone from the listing) must repeat on this many consecutive runs,
 # so that an outage or a listing page that failed to load does not remove anything.
 RUNS_BEFORE_REMOVAL = 2
+# A bulk commits after this many calls or seconds, whichever comes first: enough to spread the commit's
+# cost, few enough that a crash redoes little and other writers (and readers waiting for news) wait little.
+BULK_CALLS = 500
+BULK_SECONDS = 2.0
 
 
 @dataclass
@@ -80,6 +94,20 @@ class Fetch:
         self.set_parse(*parse_report(self.body, self.url))
 
 
+@dataclass
+class Bulk:
+    """The open batch of an :meth:`Archive.bulk`: its limits and how far it has got."""
+
+    calls: int
+    seconds: float
+    done: int = 0
+    began: float = field(default_factory=time.monotonic)
+
+    def full(self) -> bool:
+        """Whether the batch should commit now."""
+        return self.done >= self.calls or time.monotonic() - self.began >= self.seconds
+
+
 def parse_report(body: bytes, url: str) -> tuple[dict | None, str | None]:
     """``(report, None)`` or ``(None, why not)`` for the raw bytes of a document."""
     try:
@@ -102,6 +130,9 @@ class Archive:
         self.path = Path(path)
         self.db: sqlite_utils.Database = open_archive(self.path)
         self.labels = Labels()
+        self._bulk: Bulk | None = None
+        # Documents whose current version changed in the open transaction, for _before_commit.
+        self._touched: list[int] = []
         # Only write when the code's labels or views changed, so opening an archive does not write.
         if not (schema_metrics_current(self.db) and views_current(self.db)):
             try:
@@ -124,15 +155,73 @@ class Archive:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """One transaction; any SQLite failure becomes a one-line :class:`ArchiveError`."""
+        """One transaction (in a :meth:`bulk`, a savepoint of the batch's); any SQLite failure becomes a
+        one-line :class:`ArchiveError`."""
+        mark = len(self._touched)
         try:
-            with transaction(self.db) as db:
-                yield db
+            if self._bulk is None:
+                with transaction(self.db) as db:
+                    yield db
+                    self._before_commit()
+            else:
+                if not self.db.conn.in_transaction:
+                    self.db.conn.execute("BEGIN IMMEDIATE")
+                    self._bulk.done, self._bulk.began = 0, time.monotonic()
+                with savepoint(self.db) as db:
+                    yield db
+                self._bulk.done += 1
+                if self._bulk.full():
+                    self._commit_bulk()
         except BaseException as error:
+            # What the failed call touched is undone; after a failed commit, everything is.
+            del self._touched[0 if not self.db.conn.in_transaction else mark:]
             self.labels.forget()
             if isinstance(error, sqlite3.Error):
                 raise ArchiveError(f"{self.path}: {describe(error)}") from error
             raise
+
+    def _before_commit(self) -> None:
+        """Work done once per transaction rather than per call: the full-text index of new reports, and
+        the cross-report checks of the documents whose current version changed."""
+        index_new_reports(self.db)
+        refresh_documents(self.db, self._touched)
+        self._touched.clear()
+
+    def _commit_bulk(self) -> None:
+        """Commit the open batch, or roll all of it back if that fails."""
+        if not self.db.conn.in_transaction:
+            return
+        try:
+            self._before_commit()
+            self.db.conn.execute("COMMIT")
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
+            raise
+
+    @contextlib.contextmanager
+    def bulk(self, calls: int = BULK_CALLS, seconds: float = BULK_SECONDS) -> Iterator[Archive]:
+        """Let the ``record_*`` calls of the block share transactions (see the module docstring).
+
+        A call that fails is undone alone.  What the block did is committed when it ends, even by an
+        exception, and every ``calls`` calls or ``seconds`` seconds before that; a crash loses at most
+        the calls since the last commit, which running again redoes.  While a batch is open other
+        writers wait, and readers see the archive as of the last commit.
+        """
+        if self._bulk is not None:  # nested: the outer batch rules
+            yield self
+            return
+        self._bulk = Bulk(calls, seconds)
+        try:
+            yield self
+        finally:
+            self._bulk = None
+            try:
+                self._commit_bulk()
+            except sqlite3.Error as error:
+                self._touched.clear()
+                self.labels.forget()
+                raise ArchiveError(f"{self.path}: {describe(error)}") from error
 
     # --- sites and runs -------------------------------------------------------------------------
 
@@ -431,7 +520,7 @@ class Archive:
             "title = coalesce((SELECT title FROM reports WHERE version_id = ?), title) WHERE id = ?",
             [version_id, version_id, document_id],
         )
-        refresh_document(db, document_id)
+        self._touched.append(document_id)
 
     def record_not_modified(self, url: str, run_id: int | None = None) -> None:
         """A 304 for ``url``: it is still there, unchanged (and back, if it had been removed)."""

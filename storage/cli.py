@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from datasette.cli import serve as datasette_serve
 
-from .archive import Archive, ArchiveError
+from .archive import BULK_CALLS, Archive, ArchiveError
 from .changes import list_changes
 from .crosschecks import recompute_all
 from .db import connect
@@ -49,29 +49,23 @@ def expand(paths: tuple[Path, ...]) -> list[Path]:
 @db_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--site", "site_id", help="Site id to file the documents under.")
-def ingest(db_path: Path, paths: tuple[Path, ...], site_id: str | None) -> None:
+@click.option("--batch", default=BULK_CALLS, show_default=True, type=click.IntRange(min=1),
+              help="Files per transaction (each file stays all or nothing); 1 commits every file.")
+def ingest(db_path: Path, paths: tuple[Path, ...], site_id: str | None, batch: int) -> None:
     """Archive local report files (or folders of them) through the normalizer.
 
     Each file is one document whose URL is its file:// URI; ingesting it again is a no-op
-    unless its content changed.
+    unless its content changed.  Files are committed in batches (every --batch files, or every
+    few seconds): a crash loses at most the files since the last commit, and running again
+    redoes them.
     """
     archive = open_or_fail(db_path)
     outcomes: Counter[str] = Counter()
     try:
         if site_id:
             archive.add_site(site_id)
-        for path in expand(paths):
-            try:
-                body = path.read_bytes()
-            except OSError as error:
-                outcomes["unreadable"] += 1
-                click.echo(f"unreadable  {path}: {error.strerror or error}", err=True)
-                continue
-            url = path.resolve().as_uri()
-            outcome = archive.record_fetch(site_id=site_id, url=url, body=body)
-            outcomes[outcome] += 1
-            reason = f": {archive.parse_error(url)}" if outcome == "error" else ""
-            click.echo(f"{outcome:<11} {path}{reason}")
+        with archive.bulk(calls=batch):
+            ingest_files(archive, expand(paths), site_id, outcomes)
     except ArchiveError as error:
         raise click.ClickException(str(error)) from error
     finally:
@@ -79,6 +73,22 @@ def ingest(db_path: Path, paths: tuple[Path, ...], site_id: str | None) -> None:
     click.echo(", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items())) or "no files")
     if outcomes["unreadable"]:
         sys.exit(1)
+
+
+def ingest_files(archive: Archive, files: list[Path], site_id: str | None, outcomes: Counter[str]) -> None:
+    """Archive each file, printing a line per file and counting the outcomes."""
+    for path in files:
+        try:
+            body = path.read_bytes()
+        except OSError as error:
+            outcomes["unreadable"] += 1
+            click.echo(f"unreadable  {path}: {error.strerror or error}", err=True)
+            continue
+        url = path.resolve().as_uri()
+        outcome = archive.record_fetch(site_id=site_id, url=url, body=body)
+        outcomes[outcome] += 1
+        reason = f": {archive.parse_error(url)}" if outcome == "error" else ""
+        click.echo(f"{outcome:<11} {path}{reason}")
 
 
 @click.command()

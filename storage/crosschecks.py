@@ -13,14 +13,15 @@ And ``copied_text`` between reports of the same year of different bodies (``rela
 filed under both reports.  Only checks that fail are stored.  Every row is filed under ``report_id``
 and points to ``other_report_id``; both are current reports.
 
-:func:`refresh_document` keeps the table right after one document changed (the archive calls it for
-every new current version): it recomputes the checks of the reports that changed, of their next year's
-reports, and of every report whose checks pointed to them — so the order reports arrive in does not
-matter.  :func:`recompute_all` rebuilds everything.
+:func:`refresh_documents` keeps the table right after documents changed (the archive calls it before
+each commit, for the documents given a new current version): it recomputes the checks of the reports
+that changed, of their next year's reports, and of every report whose checks pointed to them — so the
+order reports arrive in does not matter.  :func:`recompute_all` rebuilds everything.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
@@ -44,6 +45,9 @@ CHECK_KEYS = (
 COLUMNS = ("report_id", "other_report_id", "relation", "kind", "key", "expected", "actual", "difference",
            "similarity", "detail")
 REPORT_COLUMNS = ("id", "body", "year", "template", "published", "url", "org", "region", "text")
+# Documents refreshed together: their reports' ids (each document's versions) go into IN lists, which
+# SQLite limits to 32,766 bound values.
+REFRESH_CHUNK = 500
 BANDS_INDEX = "CREATE INDEX text_bands_report_id ON text_bands(report_id)"
 
 
@@ -148,7 +152,9 @@ def canonical(reports: list[dict]) -> dict | None:
 def load_reports(db: sqlite_utils.Database, where: str, params: Iterable = ()) -> list[dict]:
     """Current reports with a body and a year matching ``where`` (on ``reports r``), with the metrics
     the checks read and their sections."""
-    condition = f"r.is_current = 1 AND r.body IS NOT NULL AND r.year IS NOT NULL AND ({where})"
+    # Unary plus: these columns must not pick the index (is_current, year), which would scan every current
+    # report; the caller's condition names the rows.
+    condition = f"+r.is_current = 1 AND r.body IS NOT NULL AND +r.year IS NOT NULL AND ({where})"
     params = list(params)
     rows = db.execute(f"SELECT {', '.join('r.' + c for c in REPORT_COLUMNS)} FROM reports r WHERE {condition}",
                       params).fetchall()
@@ -168,8 +174,13 @@ def load_reports(db: sqlite_utils.Database, where: str, params: Iterable = ()) -
 
 
 def load_groups(db: sqlite_utils.Database, groups: Iterable[tuple[str, int]]) -> list[dict]:
-    """The current reports of each ``(body, year)``, one indexed query per group."""
-    return [report for body, year in groups for report in load_reports(db, "r.body = ? AND r.year = ?", [body, year])]
+    """The current reports of each ``(body, year)``."""
+    groups = [[body, year] for body, year in groups]
+    if not groups:
+        return []
+    # A JSON array, not bound variables: a batch's groups can outnumber SQLite's limit on those.
+    return load_reports(db, "(r.body, r.year) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))",
+                        [json.dumps(groups, ensure_ascii=False)])
 
 
 def insert_checks(db: sqlite_utils.Database, rows: list[dict]) -> None:
@@ -233,11 +244,15 @@ def same_year_rows(db: sqlite_utils.Database, report: dict, bands: list[int]) ->
 # --- keeping the table right ------------------------------------------------------------------------------
 
 
-def refresh_document(db: sqlite_utils.Database, document_id: int) -> None:
-    """Recompute the checks one document's new current version can affect (inside the caller's transaction)."""
-    assign_bodies(db, "document_id = ? AND is_current = 1", [document_id])
-    ids = [row[0] for row in db.execute("SELECT id FROM reports WHERE document_id = ?", [document_id])]
-    refresh_reports(db, ids)
+def refresh_documents(db: sqlite_utils.Database, document_ids: Iterable[int]) -> None:
+    """Recompute the checks these documents' new current versions can affect (inside the caller's transaction)."""
+    ids = sorted(set(document_ids))
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        chunk = ids[start:start + REFRESH_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        assign_bodies(db, f"document_id IN ({marks}) AND +is_current = 1", chunk)  # by document, not is_current
+        refresh_reports(db, [row[0] for row in db.execute(
+            f"SELECT id FROM reports WHERE document_id IN ({marks})", chunk)])
 
 
 def relink_sites(db: sqlite_utils.Database, site_ids: list[str]) -> None:

@@ -247,6 +247,28 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX text_bands_report_id ON text_bands(report_id);
     """,
+    # The full-text index takes new reports once per transaction (storage/search.py) instead of by a
+    # trigger per row: in a bulk ingest, one FTS5 segment per batch instead of per report.  Reports up
+    # to fts_state.indexed_report_id are indexed; only their updates and deletes may touch the index.
+    """
+    CREATE TABLE fts_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        indexed_report_id INTEGER NOT NULL
+    );
+    INSERT INTO fts_state VALUES (1, (SELECT coalesce(max(id), 0) FROM reports));
+    DROP TRIGGER reports_fts_insert;
+    DROP TRIGGER reports_fts_delete;
+    DROP TRIGGER reports_fts_update;
+    CREATE TRIGGER reports_fts_delete AFTER DELETE ON reports
+    WHEN old.id <= (SELECT indexed_report_id FROM fts_state) BEGIN
+        INSERT INTO reports_fts(reports_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+    END;
+    CREATE TRIGGER reports_fts_update AFTER UPDATE OF title, text ON reports
+    WHEN old.id <= (SELECT indexed_report_id FROM fts_state) BEGIN
+        INSERT INTO reports_fts(reports_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO reports_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    """,
 ]
 
 
@@ -374,3 +396,18 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
         raise
+
+
+@contextlib.contextmanager
+def savepoint(db: sqlite_utils.Database, name: str = "document") -> Iterator[sqlite_utils.Database]:
+    """A nested transaction inside the open one: undone alone if the block fails."""
+    db.conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield db
+    except BaseException:
+        # Some errors (a full disk) make SQLite roll back the whole transaction, savepoint included.
+        if db.conn.in_transaction:
+            db.conn.execute(f"ROLLBACK TO {name}")
+            db.conn.execute(f"RELEASE {name}")
+        raise
+    db.conn.execute(f"RELEASE {name}")

@@ -131,6 +131,8 @@ TABLES: dict[str, dict] = {
     },
     "reports_fts": {"description": "Full-text index (FTS5, trigram tokenizer) of reports.title and reports.text."},
     "_migrations": {"description": "Schema steps applied to this archive file."},
+    "fts_state": {"description": "Reports up to indexed_report_id are in reports_fts (newer ones enter it "
+                                 "when their transaction commits).", "hidden": True},
     "reparses": {"description": "Runs of nianbao reparse: re-normalizing stored versions with a newer parser."},
     "reparse_changes": {
         "description": "What a re-parse changed (parser improvements, not publisher changes).",

@@ -87,8 +87,9 @@ def reparse(archive: Archive, everything: bool = False) -> dict:
             "INSERT INTO reparses (started_at, parser_version) VALUES (?, ?)", [utcnow(), PARSER_VERSION]
         ).lastrowid
     counts = {"changed": 0, "same": 0, "new": 0, "error": 0}
-    for version_id in stale_versions(archive.db, everything):
-        counts[reparse_version(archive, reparse_id, version_id)] += 1
+    with archive.bulk():
+        for version_id in stale_versions(archive.db, everything):
+            counts[reparse_version(archive, reparse_id, version_id)] += 1
     with archive.transaction() as db:
         if counts["changed"] + counts["new"]:
             recompute_all(db)

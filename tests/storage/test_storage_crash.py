@@ -26,7 +26,9 @@ def make_reports(folder: Path) -> None:
 
 def ingest(db: Path, folder: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-c", "from storage.cli import ingest; ingest()", "--db", str(db), str(folder)],
+        # Small batches, so that the kill lands between commits with work on both sides.
+        [sys.executable, "-c", "from storage.cli import ingest; ingest()", "--db", str(db), "--batch", "5",
+         str(folder)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
 

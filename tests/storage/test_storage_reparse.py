@@ -37,3 +37,18 @@ def test_reparse_run_is_recorded(archive, report_html):
     row = archive.db.execute(sql).fetchone()
     assert row == (1, counts["changed"] + counts["new"], 1)
     assert counts["changed"] == 1  # a real parse of the page differs from the made-up report
+
+
+def test_reparse_keeps_the_full_text_index_exact(archive, report_html):
+    """A re-parse rewrites a report's text in place; the index follows, old words out and new ones in."""
+    archive.record_report(site_id=None, url="u", body=report_html.read_bytes(),
+                          report=make_report(text="旧的解析结果里独有的句子。", parser_version="0.0.1"))
+    reparse(archive)
+    archive.db.execute("INSERT INTO reports_fts(reports_fts, rank) VALUES ('integrity-check', 1)")
+    def matches(phrase: str) -> int:
+        sql = "SELECT count(*) FROM reports_fts WHERE reports_fts MATCH ?"
+        return archive.db.execute(sql, [f'"{phrase}"']).fetchone()[0]
+
+    assert matches("独有的句子") == 0
+    text = archive.db.execute("SELECT text FROM reports").fetchone()[0]
+    assert matches(next(line for line in text.splitlines() if len(line) >= 8)[:8]) == 1
