@@ -160,6 +160,18 @@ def test_a_failed_document_leaves_nothing_behind_and_labels_stay_valid(archive):
     assert printed == "第一次见到的标签"
 
 
+def test_metric_provenance_is_stored_for_repaired_and_plain_cells(archive):
+    report = make_report()
+    report["provenance"]["applications.granted.all"].update(repair="repaired_cell", raw=None, kind="derived")
+    record(archive, report)
+    rows = archive.db.execute(
+        "SELECT key, value, raw, cell_kind, cell_table, cell_row, cell_col, cell_repair, rl.text, cl.text "
+        "FROM metrics m JOIN labels rl ON rl.id = m.row_label_id JOIN labels cl ON cl.id = m.column_label_id "
+        "WHERE key IN ('applications.granted.all', 'applications.granted.natural_person') ORDER BY key").fetchall()
+    assert rows == [("applications.granted.all", 9, None, "derived", 1, 1, 2, "repaired_cell", "r", "c"),
+                    ("applications.granted.natural_person", 6, "6", "number", 1, 1, 2, None, "r", "c")]
+
+
 def test_a_non_numeric_metric_is_refused_naming_the_key(archive):
     with pytest.raises(ArchiveError, match=r"^metric applications.total.all: 'many' is not a number$"):
         record(archive, make_report({"applications.total.all": "many"}))
