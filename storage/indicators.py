@@ -79,7 +79,19 @@ _PERCENTILES = ",\n    ".join(
     f"{column} IS NULL ORDER BY {column}), 4) END AS {column}_percentile"
     for column in _PERCENTILE_OF
 )
-REGION_INDICATORS = f"""
+
+
+def region_indicators_sql(condition: str | None = None) -> str:
+    """The SQL of ``region_indicators``, over only the current reports matching ``condition`` (on
+    ``report_indicators``' columns) if one is given.
+
+    Filtering before summing is what keeps a canned query fast: the view itself sums every report of
+    the archive before any outer WHERE applies, since its percentiles rank each region among all its
+    peers.  Percentiles rank among the regions ``condition`` keeps, so they match the view's only for a
+    condition on whole years.
+    """
+    extra = f" AND ({condition})" if condition else ""
+    return f"""
 WITH sums AS (
     SELECT
         region_code, min(region) AS region, region_level, year, count(*) AS reports,
@@ -88,7 +100,7 @@ WITH sums AS (
         sum(lawsuits) AS lawsuits, sum(lawsuits_corrected) AS lawsuits_corrected, sum(fees) AS fees,
         sum(carry_over_mismatches) AS carry_over_mismatches, sum(copied_sections) AS copied_sections
     FROM report_indicators
-    WHERE region_code IS NOT NULL AND year IS NOT NULL
+    WHERE region_code IS NOT NULL AND year IS NOT NULL{extra}
     GROUP BY region_code, year
 ),
 ledger AS (
@@ -111,6 +123,9 @@ SELECT *,
     {_PERCENTILES}
 FROM shares
 """
+
+
+REGION_INDICATORS = region_indicators_sql()
 
 VIEWS: dict[str, str] = {"report_indicators": REPORT_INDICATORS, "region_indicators": REGION_INDICATORS}
 
@@ -175,6 +190,8 @@ TABLES: dict[str, dict] = {
     },
 }
 
+_REGION_MATCHING = region_indicators_sql("region LIKE '%' || :region || '%'")
+_REGION_YEAR = region_indicators_sql("year = CAST(:year AS INTEGER)")
 QUERIES: dict[str, dict] = {
     "cross_report_checks": {
         "title": "Cross-report checks that failed",
@@ -191,24 +208,22 @@ ORDER BY r.region_code, r.body, r.year, c.kind, c.key
     "region_time_series": {
         "title": "A region's indicators year by year (ready to chart)",
         "description": "One row per year for the regions whose name contains the text given.",
-        "sql": """
+        "sql": f"""
 SELECT year, region, reports, received, handled, granted_share, refused_share, not_held_share, reviews,
     review_correction_rate, lawsuits, litigation_correction_rate, fees, carry_over_mismatches, copied_sections,
     sites_found, sites_late, sites_missing
-FROM region_indicators
-WHERE region LIKE '%' || :region || '%'
+FROM ({_REGION_MATCHING})
 ORDER BY region_code, year
 """,
     },
     "regions_compared": {
         "title": "Regions compared with their peers",
         "description": "Each region's indicators for a year with percentiles among regions of the same level.",
-        "sql": """
+        "sql": f"""
 SELECT region, region_level, reports, received, received_percentile, granted_share, granted_share_percentile,
     refused_share, refused_share_percentile, not_held_share, not_held_share_percentile,
     review_correction_rate, litigation_correction_rate, sites_found, sites_late, sites_missing
-FROM region_indicators
-WHERE year = CAST(:year AS INTEGER)
+FROM ({_REGION_YEAR})
 ORDER BY region_level, region_code
 """,
     },

@@ -87,6 +87,14 @@ def test_canned_queries_answer_with_definitions_in_the_metadata(crosscheck_archi
     assert [row[:2] for row in series_rows] == [(2021, "乙县"), (2022, "乙县")]
     compared = db.execute(QUERIES["regions_compared"]["sql"], {"year": "2022"}).fetchall()
     assert len(compared) == 4
+    # The queries sum only the reports they need, and still agree with the view.
+    columns = "region, region_level, reports, received, received_percentile, granted_share, granted_share_percentile"
+    view = db.execute(f"SELECT {columns} FROM region_indicators WHERE year = 2022 ORDER BY region_level, "
+                      "region_code").fetchall()
+    assert [row[:7] for row in compared] == view
+    series = db.execute("SELECT year, region, reports, received FROM region_indicators WHERE region = '乙县' "
+                        "ORDER BY year").fetchall()
+    assert [row[:4] for row in series_rows] == series
     assert db.execute(QUERIES["cross_report_checks"]["sql"], {"kind": ""}).fetchall() == []
     tables = metadata("archive")["databases"]["archive"]["tables"]
     assert "结果纠正" in tables["report_indicators"]["columns"]["review_correction_rate"] + \
