@@ -213,6 +213,15 @@ def time_queries(archive: Archive) -> list[tuple[str, float, int]]:
     return results
 
 
+def print_sizes(archive: Archive, reports: int) -> None:
+    """Bytes per report of the largest tables and indexes, and of free pages (SQLite's dbstat)."""
+    page_size = archive.db.execute("PRAGMA page_size").fetchone()[0]
+    free = archive.db.execute("PRAGMA freelist_count").fetchone()[0] * page_size
+    sizes = archive.db.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 6")
+    shown = ", ".join(f"{name} {size / reports:,.0f}" for name, size in sizes)
+    print(f"bytes per report: {shown}, free pages {free / reports:,.0f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reports", type=int, default=100_000)
@@ -235,6 +244,7 @@ def main() -> None:
         archive.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         size = path.stat().st_size
         print(f"size: {size / 1e6:,.0f} MB = {size / args.reports:,.0f} bytes per report")
+        print_sizes(archive, args.reports)
         for label, seconds, rows in time_queries(archive):
             print(f"{label}: {seconds * 1000:,.0f} ms, {rows:,} rows")
         if args.corpus:
