@@ -195,6 +195,8 @@ class Archive:
             self._before_commit()
             self.db.conn.execute("COMMIT")
         except BaseException:
+            self._touched.clear()
+            self.labels.forget()
             if self.db.conn.in_transaction:
                 self.db.conn.execute("ROLLBACK")
             raise
@@ -219,8 +221,6 @@ class Archive:
             try:
                 self._commit_bulk()
             except sqlite3.Error as error:
-                self._touched.clear()
-                self.labels.forget()
                 raise ArchiveError(f"{self.path}: {describe(error)}") from error
 
     # --- sites and runs -------------------------------------------------------------------------

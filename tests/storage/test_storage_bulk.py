@@ -3,6 +3,7 @@ cross-report checks are brought up to date before every commit."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import pytest
@@ -135,3 +136,24 @@ def migrate_to(db, version: int) -> None:
         migrate(db)
     finally:
         MIGRATIONS[:] = saved
+
+
+def test_a_full_disk_in_a_batch_keeps_what_was_committed(tmp_path):
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        with archive.bulk(calls=2):
+            record(archive, 1)
+            record(archive, 2)  # the batch commits here
+            pages = archive.db.execute("PRAGMA page_count").fetchone()[0]
+            # A page budget is how SQLite itself reports a full disk (SQLITE_FULL).
+            archive.db.execute(f"PRAGMA max_page_count = {pages + 2}")
+            with pytest.raises(ArchiveError, match="disk full"):
+                archive.record_report(site_id=None, url="http://a.example/big.html", body=os.urandom(200_000),
+                                      report=make_report(text="长" * 100_000))
+        archive.db.execute(f"PRAGMA max_page_count = {2**30}")
+        assert record(archive, 3) == "added"
+        fts_integrity(archive)
+    with Archive(path) as archive:
+        assert archive.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert count(archive, "documents") == 3
+        assert len(search(archive.db, "乡村振兴")) == 3
