@@ -160,6 +160,14 @@ def coverage(db: Path, root: Path, urls: dict[str, str]) -> dict[str, int]:
     return {"missing_reports": len(expected - archived), "not_reports": len(archived - expected)}
 
 
+def emit(results: dict, path: Path | None) -> None:
+    """Print the results as JSON, and write them to ``path`` too if one is given."""
+    text = json.dumps(results, indent=1, ensure_ascii=False)
+    print(text)
+    if path:
+        path.write_text(text, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sites", type=int, default=300)
@@ -183,9 +191,7 @@ def main(argv: list[str] | None = None) -> dict:
     bench = results["scrapy_bench"]["pages_per_second"]
     for name in ("full_crawl", "no_change_recrawl"):
         results[name]["vs_scrapy_bench"] = round(results[name]["pages_per_second"] / bench, 2)
-    print(json.dumps(results, indent=1, ensure_ascii=False))
-    if arguments.json:
-        arguments.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    emit(results, arguments.json)
     return results
 
 

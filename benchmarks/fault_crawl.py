@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from crawl_bench import emit  # a sibling script: benchmarks/ is on sys.path when run
+
 from crawler.faultweb import MISBEHAVIOURS, FaultWeb
 
 RELAXED = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "LOG_LEVEL": "ERROR",
@@ -108,9 +110,7 @@ def main(argv: list[str] | None = None) -> dict:
     results = {"sites": arguments.sites, "misbehaving_sites": misbehaving, "reports_per_site": len(years),
                "download_timeout": arguments.timeout, "fault_free_crawl": clean, "faulty_crawl": faulty,
                "time_ratio": round(faulty["crawl_seconds"] / clean["crawl_seconds"], 2), "archive": comparison}
-    print(json.dumps(results, indent=1, ensure_ascii=False))
-    if arguments.json:
-        arguments.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    emit(results, arguments.json)
     return results
 
 
